@@ -1,0 +1,23 @@
+package dev.orchestrator;
+
+import java.time.Instant;
+
+/**
+ * The history row of one try of a task; never overwritten once ended.
+ *
+ * @param taskId        the task
+ * @param attempt       attempt number, from 1
+ * @param outcome       how it ended, or {@link AttemptOutcome#RUNNING}
+ * @param node          node that ran it
+ * @param executionName the executor's execution name, or {@code null}
+ * @param exitCode      exit code, or {@code null}
+ * @param error         error text, or {@code null}
+ * @param outputTail    last few KB of output, or {@code null}
+ * @param outputRef     where the executor keeps the whole output (a log file path for processes), or {@code null}
+ * @param startedAt     when it was claimed
+ * @param finishedAt    when it ended, or {@code null}
+ */
+public record AttemptInfo(long taskId, int attempt, AttemptOutcome outcome, String node, String executionName,
+                          Integer exitCode, String error, String outputTail, String outputRef, Instant startedAt,
+                          Instant finishedAt) {
+}

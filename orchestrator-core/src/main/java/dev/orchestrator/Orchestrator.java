@@ -1,0 +1,94 @@
+package dev.orchestrator;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An orchestrator: registers workflows, triggers runs, and (once {@link #start() started})
+ * schedules their tasks on executors, with all state in a {@link dev.orchestrator.spi.Store}.
+ *
+ * <pre>{@code
+ * try (Orchestrator orchestrator = Orchestrator.builder()
+ *         .storeUrl("jdbc:sqlite:orchestrator.db")
+ *         .build()) {
+ *     orchestrator.start();
+ *     orchestrator.register(WorkflowSpec.of("hello", StepSpec.process("say", "/bin/echo", "hello").tasks(20)));
+ *     RunInfo done = orchestrator.trigger("hello").await(Duration.ofMinutes(1));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Registration, triggers and queries work before {@link #start()} too: a
+ * stopped orchestrator is a client of the store (several hosts may trigger runs that one
+ * started orchestrator executes).
+ */
+public interface Orchestrator extends AutoCloseable {
+
+    /** A builder with the defaults described on each of its setters. */
+    static OrchestratorBuilder builder() {
+        return new OrchestratorBuilder();
+    }
+
+    /**
+     * Starts the scheduler: registers this node, takes over tasks of dead nodes, and begins
+     * claiming and dispatching tasks.
+     *
+     * @throws IllegalStateException if already started or closed
+     */
+    void start();
+
+    /**
+     * Registers a workflow, or a new version of it if its spec changed. Registering the same
+     * spec again returns the existing version.
+     *
+     * @throws IllegalArgumentException if a step names an unknown executor type or its job is
+     *                                  invalid for that executor; nothing is written then
+     */
+    WorkflowInfo register(WorkflowSpec spec);
+
+    /** Triggers a run of the latest version of {@code workflow} with no parameters. */
+    default RunHandle trigger(String workflow) {
+        return trigger(workflow, TriggerOptions.NONE);
+    }
+
+    /**
+     * Triggers a run of the latest version of {@code workflow}. If {@code options} carries an
+     * idempotency key already used by a run of this workflow, returns that run instead.
+     *
+     * @throws IllegalArgumentException if no workflow of that name is registered
+     */
+    RunHandle trigger(String workflow, TriggerOptions options);
+
+    /** A handle on an existing run. @throws IllegalArgumentException if there is no such run */
+    RunHandle run(long runId);
+
+    /** The latest version of a workflow. */
+    Optional<WorkflowInfo> workflow(String name);
+
+    /** The latest version of every registered workflow, by name. */
+    List<WorkflowInfo> workflows();
+
+    /**
+     * Deletes a workflow: it can no longer be triggered; its runs and history stay.
+     *
+     * @return whether it existed
+     */
+    boolean deleteWorkflow(String name);
+
+    /** Runs, newest first. @param workflow name or {@code null}; @param status or {@code null}; @param limit at least 1 */
+    List<RunInfo> runs(String workflow, RunStatus status, int limit);
+
+    /** Tasks of a run, by step then index. */
+    List<TaskInfo> tasks(long runId);
+
+    /** Attempts of one task, oldest first. */
+    List<AttemptInfo> attempts(long taskId);
+
+    /**
+     * Stops claiming, waits up to the builder's shutdown timeout for running tasks to end,
+     * writes every pending status update, and releases the store if the builder opened it.
+     * Tasks still running after the timeout are left to be taken over by another node or a
+     * later start. Idempotent.
+     */
+    @Override
+    void close();
+}

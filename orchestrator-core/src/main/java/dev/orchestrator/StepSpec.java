@@ -1,0 +1,116 @@
+package dev.orchestrator;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One step of a workflow: {@code taskCount} tasks run by the executor of type {@code executor}.
+ * Build one with {@link #process(String, String...)} or {@link #builder(String, String)}.
+ *
+ * @param name             unique within its workflow; not blank, at most 200 characters
+ * @param executor         executor type, such as {@code process} or {@code cloudrun}
+ * @param job              what the executor runs
+ * @param taskCount        fan-out: between 1 and {@value #MAX_TASKS}
+ * @param retry            retry policy; {@link RetryPolicy#NONE} by default
+ * @param timeout          longest an attempt may run, or {@code null} for no limit
+ * @param heartbeatTimeout longest an attempt may go without a heartbeat, or {@code null}
+ * @param dependsOn        names of steps that must succeed before this one starts
+ */
+public record StepSpec(String name, String executor, JobSpec job, int taskCount, RetryPolicy retry,
+                       Duration timeout, Duration heartbeatTimeout, List<String> dependsOn) {
+
+    /** The largest task count of one step. */
+    public static final int MAX_TASKS = 10_000;
+
+    /** Validates every value; messages name the field and the rule. */
+    public StepSpec {
+        Names.check("step name", name);
+        if (executor == null || executor.isBlank()) {
+            throw new IllegalArgumentException("executor must not be blank (step '" + name + "')");
+        }
+        Objects.requireNonNull(job, "job");
+        if (taskCount < 1 || taskCount > MAX_TASKS) {
+            throw new IllegalArgumentException("taskCount must be between 1 and " + MAX_TASKS + ", got "
+                    + taskCount + " (step '" + name + "')");
+        }
+        retry = retry == null ? RetryPolicy.NONE : retry;
+        checkPositive("timeout", timeout, name);
+        checkPositive("heartbeatTimeout", heartbeatTimeout, name);
+        dependsOn = List.copyOf(dependsOn == null ? List.of() : dependsOn);
+    }
+
+    private static void checkPositive(String field, Duration value, String step) {
+        if (value != null && (value.isNegative() || value.isZero())) {
+            throw new IllegalArgumentException(field + " must be positive, got " + value + " (step '" + step + "')");
+        }
+    }
+
+    /** A builder for a step named {@code name} run by executor type {@code executor}. */
+    public static Builder builder(String name, String executor) {
+        return new Builder(name, executor);
+    }
+
+    /** A builder for a process step named {@code name} that runs {@code program} with {@code args}. */
+    public static Builder process(String name, String program, String... args) {
+        return new Builder(name, "process").job(JobSpec.command(program, args));
+    }
+
+    /** Builds a {@link StepSpec}; values are checked by {@link #build()}. Not thread-safe. */
+    public static final class Builder {
+        private final String name;
+        private final String executor;
+        private JobSpec job = JobSpec.command(List.of());
+        private int taskCount = 1;
+        private RetryPolicy retry = RetryPolicy.NONE;
+        private Duration timeout;
+        private Duration heartbeatTimeout;
+        private List<String> dependsOn = List.of();
+
+        private Builder(String name, String executor) {
+            this.name = name;
+            this.executor = executor;
+        }
+
+        /** What the executor runs. Default: an empty command. */
+        public Builder job(JobSpec job) {
+            this.job = Objects.requireNonNull(job, "job");
+            return this;
+        }
+
+        /** Fan-out, between 1 and {@value StepSpec#MAX_TASKS}. Default 1. */
+        public Builder tasks(int taskCount) {
+            this.taskCount = taskCount;
+            return this;
+        }
+
+        /** Retry policy. Default {@link RetryPolicy#NONE}. */
+        public Builder retry(RetryPolicy retry) {
+            this.retry = Objects.requireNonNull(retry, "retry");
+            return this;
+        }
+
+        /** Longest an attempt may run. Default: no limit. */
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** Longest an attempt may go without a heartbeat. Default: not checked. */
+        public Builder heartbeatTimeout(Duration heartbeatTimeout) {
+            this.heartbeatTimeout = heartbeatTimeout;
+            return this;
+        }
+
+        /** Steps that must succeed first. Default: none. */
+        public Builder dependsOn(String... steps) {
+            this.dependsOn = List.of(steps);
+            return this;
+        }
+
+        /** The validated step. */
+        public StepSpec build() {
+            return new StepSpec(name, executor, job, taskCount, retry, timeout, heartbeatTimeout, dependsOn);
+        }
+    }
+}

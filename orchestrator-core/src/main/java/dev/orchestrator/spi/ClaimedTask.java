@@ -1,0 +1,20 @@
+package dev.orchestrator.spi;
+
+import dev.orchestrator.TaskStatus;
+
+/**
+ * A task this node now owns, as returned by a claim or a take-over.
+ *
+ * @param taskId            task id
+ * @param runId             run id
+ * @param workflowVersionId the run's workflow version (its spec is cached by the scheduler)
+ * @param stepIndex         step position in the workflow
+ * @param taskIndex         index within the step
+ * @param attempt           the attempt this claim started (claim) or the attempt in flight (take-over)
+ * @param status            {@code DISPATCHED} after a claim; {@code DISPATCHED} or {@code RUNNING} after a take-over
+ * @param executionName     the execution in flight (take-over only), or {@code null}
+ * @param paramsJson        the run's parameters as JSON
+ */
+public record ClaimedTask(long taskId, long runId, long workflowVersionId, int stepIndex, int taskIndex, int attempt,
+                          TaskStatus status, String executionName, String paramsJson) {
+}

@@ -1,0 +1,70 @@
+package dev.orchestrator.spi;
+
+import dev.orchestrator.JobSpec;
+
+import java.util.List;
+
+/**
+ * Runs task attempts. One instance serves every task of its type; it must be thread-safe.
+ *
+ * <p>The scheduler calls {@link #start} from its dispatch threads and expects it to return
+ * quickly: long work belongs on the executor's own threads, reported through the attempt's
+ * {@link StatusSink}. An exception thrown by {@code start} fails that attempt with the
+ * exception's message; it never stops the scheduler.
+ */
+public interface Executor extends AutoCloseable {
+
+    /** The executor type that steps name, such as {@code process}. */
+    String type();
+
+    /**
+     * Checks a job spec when its workflow is registered.
+     *
+     * @throws IllegalArgumentException naming the field and the rule if the job cannot run
+     */
+    default void validate(JobSpec job) {
+    }
+
+    /** Starts one attempt. Reports {@code RUNNING}, then {@code SUCCEEDED} or {@code FAILED}, to its sink. */
+    void start(TaskContext task, StatusSink sink);
+
+    /**
+     * Starts several attempts claimed together. The default starts each one; executors that
+     * can group attempts (one remote execution for many tasks) override this.
+     */
+    default void startAll(List<Dispatch> batch) {
+        for (Dispatch d : batch) {
+            try {
+                start(d.task(), d.sink());
+            } catch (RuntimeException e) {
+                d.sink().report(StatusUpdate.failed(null, "executor could not start the task: " + e, null));
+            }
+        }
+    }
+
+    /**
+     * Stops an attempt (timeout or cancellation). The attempt still reports how it ended.
+     * The default does nothing.
+     */
+    default void cancel(TaskContext task) {
+    }
+
+    /** Whether {@link #adopt} can follow an execution started by another node. Default {@code false}. */
+    default boolean canAdopt() {
+        return false;
+    }
+
+    /**
+     * Follows an execution that another node (or an earlier instance) started, named by
+     * {@link TaskContext#executionName()}, reporting to {@code sink} as if this executor had
+     * started it.
+     */
+    default void adopt(TaskContext task, StatusSink sink) {
+        throw new UnsupportedOperationException(type() + " executor cannot adopt executions");
+    }
+
+    /** Releases resources; running executions may be left running. The default does nothing. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,17 @@
+package dev.orchestrator.spi;
+
+import java.util.List;
+
+/**
+ * One step of a run to create.
+ *
+ * @param name      step name
+ * @param taskCount tasks to create for it, indexes {@code 0..taskCount-1}
+ * @param dependsOn indexes of the steps it waits for; empty means its tasks start {@code PENDING}
+ */
+public record NewStep(String name, int taskCount, List<Integer> dependsOn) {
+    /** Copies {@code dependsOn}. */
+    public NewStep {
+        dependsOn = List.copyOf(dependsOn);
+    }
+}

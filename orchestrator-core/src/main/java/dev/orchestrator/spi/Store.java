@@ -1,0 +1,107 @@
+package dev.orchestrator.spi;
+
+import dev.orchestrator.AttemptInfo;
+import dev.orchestrator.TaskInfo;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where an orchestrator keeps all of its state. Narrow and batch-shaped: the scheduler calls
+ * {@link #claimReady} and {@link #applyUpdates} with many tasks at once, and each call is one
+ * transaction. Every method that depends on time takes {@code now}; implementations never read
+ * the database's clock, so tests control time and every database agrees.
+ *
+ * <p>Implementations must be thread-safe and must pass the store contract suite published in
+ * {@code orchestrator-core}'s test-jar ({@code dev.orchestrator.spi.StoreContractTest}).
+ */
+public interface Store extends AutoCloseable {
+
+    // ---- workflows
+
+    /**
+     * Saves a workflow version. If the latest version of {@code name} has exactly this
+     * {@code specJson}, returns it unchanged; otherwise inserts version {@code latest + 1}
+     * (or 1). A deleted workflow registered again continues its version numbers.
+     */
+    WorkflowRow saveWorkflow(String name, String specJson, Instant now);
+
+    /** The latest version of a workflow that is not deleted. */
+    Optional<WorkflowRow> findWorkflow(String name);
+
+    /** One workflow version by id, deleted or not (runs keep their version). */
+    Optional<WorkflowRow> findWorkflowVersion(long versionId);
+
+    /** The latest version of every workflow that is not deleted, by name. */
+    List<WorkflowRow> listWorkflows();
+
+    /** Marks a workflow deleted; its runs and versions stay. Returns whether it existed. */
+    boolean deleteWorkflow(String name, Instant now);
+
+    // ---- runs
+
+    /**
+     * Creates a run, its step rows and all of its tasks in one transaction: tasks of steps
+     * without dependencies are {@code PENDING} with {@code ready_at = now}, the others
+     * {@code WAITING}. If {@code run.idempotencyKey()} is set and a run of the same workflow name
+     * already has it, nothing is written and that run is returned with {@code created = false}
+     * (also under concurrent calls).
+     */
+    CreatedRun createRun(NewRun run, Instant now);
+
+    /** One run. */
+    Optional<RunRow> findRun(long runId);
+
+    /** Runs matching the filter, newest first. */
+    List<RunRow> listRuns(RunFilter filter);
+
+    /** All tasks of a run, by step index then task index. */
+    List<TaskInfo> listTasks(long runId);
+
+    /** All attempts of one task, oldest first. */
+    List<AttemptInfo> listAttempts(long taskId);
+
+    // ---- scheduling (called by the scheduler loop only)
+
+    /**
+     * Claims up to {@code limit} {@code PENDING} tasks with {@code ready_at <= now}, oldest
+     * {@code ready_at} first, in one statement: each becomes {@code DISPATCHED}, owned by
+     * {@code nodeId}, with its attempt number one higher, and gets an attempt row
+     * ({@code RUNNING}, started {@code now}). Runs still {@code PENDING} become {@code RUNNING}.
+     * Concurrent claims from several nodes never return the same task.
+     */
+    List<ClaimedTask> claimReady(String nodeId, int limit, Instant now);
+
+    /**
+     * Applies a batch of attempt updates in one transaction: task rows, attempt rows, per-step
+     * and per-run counters; when a step has ended, releases its dependent steps' tasks
+     * ({@code WAITING -> PENDING}) if it succeeded or skips them (and their dependents) if it
+     * failed; when every task of a run has ended, ends the run ({@code SUCCEEDED} if all
+     * succeeded, else {@code FAILED}). Stale updates (see {@link TaskUpdate}) are ignored.
+     *
+     * @return ids of the runs that ended in this batch
+     */
+    List<Long> applyUpdates(List<TaskUpdate> updates, Instant now);
+
+    // ---- nodes
+
+    /** Records that {@code nodeId} is alive at {@code now} (inserting its row if needed). */
+    void heartbeat(String nodeId, Instant now);
+
+    /**
+     * Takes over the {@code DISPATCHED} and {@code RUNNING} tasks of dead nodes: nodes other
+     * than {@code nodeId} whose last heartbeat is before {@code expiredBefore}, and owners with
+     * no node row at all. Their tasks become owned by {@code nodeId} (status, attempt and
+     * execution name unchanged) and are returned; the dead nodes' rows are deleted. Concurrent
+     * take-overs never return the same task twice.
+     */
+    List<ClaimedTask> takeOverDeadNodes(String nodeId, Instant expiredBefore, Instant now);
+
+    /** Deletes a node's row (graceful shutdown); tasks it still owns become orphans to take over. */
+    void removeNode(String nodeId);
+
+    /** Closes the store's resources (connection pool). */
+    @Override
+    void close();
+}

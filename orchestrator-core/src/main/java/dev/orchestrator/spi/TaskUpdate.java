@@ -1,0 +1,56 @@
+package dev.orchestrator.spi;
+
+import dev.orchestrator.AttemptOutcome;
+
+import java.time.Instant;
+
+/**
+ * One change of a task attempt, written by {@link Store#applyUpdates}. An update whose
+ * {@code attempt} is not the task's current attempt, or whose task is not {@code DISPATCHED} or
+ * {@code RUNNING}, is stale and ignored.
+ *
+ * @param taskId        task id
+ * @param attempt       the attempt it is about
+ * @param kind          what changed
+ * @param executionName execution name ({@link Kind#RUNNING}), or {@code null}
+ * @param outputRef     where the whole output is ({@link Kind#RUNNING}), or {@code null}
+ * @param outcome       how the attempt ended ({@link Kind#ENDED}): anything but {@code RUNNING}
+ * @param exitCode      exit code, or {@code null}
+ * @param error         error text, or {@code null}
+ * @param outputTail    output tail, or {@code null}
+ * @param retryAt       {@link Kind#ENDED} without success only: when set, the task goes back to
+ *                      {@code PENDING} with {@code ready_at = retryAt} and its attempt number
+ *                      goes up by one; when {@code null}, the task ends
+ */
+public record TaskUpdate(long taskId, int attempt, Kind kind, String executionName, String outputRef,
+                         AttemptOutcome outcome, Integer exitCode, String error, String outputTail, Instant retryAt) {
+
+    /** Kinds of change. */
+    public enum Kind {
+        /** {@code DISPATCHED -> RUNNING}; records the execution name on task and attempt. */
+        RUNNING,
+        /** Records a heartbeat time on the task. */
+        HEARTBEAT,
+        /** The attempt ended; see {@link TaskUpdate#outcome()} and {@link TaskUpdate#retryAt()}. */
+        ENDED
+    }
+
+    /** {@code DISPATCHED -> RUNNING}. */
+    public static TaskUpdate running(long taskId, int attempt, String executionName, String outputRef) {
+        return new TaskUpdate(taskId, attempt, Kind.RUNNING, executionName, outputRef, null, null, null, null, null);
+    }
+
+    /** A heartbeat. */
+    public static TaskUpdate heartbeat(long taskId, int attempt) {
+        return new TaskUpdate(taskId, attempt, Kind.HEARTBEAT, null, null, null, null, null, null, null);
+    }
+
+    /** The attempt ended with {@code outcome}; {@code retryAt} non-null requeues the task. */
+    public static TaskUpdate ended(long taskId, int attempt, AttemptOutcome outcome, Integer exitCode, String error,
+                                   String outputTail, Instant retryAt) {
+        if (outcome == null || outcome == AttemptOutcome.RUNNING) {
+            throw new IllegalArgumentException("outcome must be an ended outcome, got " + outcome);
+        }
+        return new TaskUpdate(taskId, attempt, Kind.ENDED, null, null, outcome, exitCode, error, outputTail, retryAt);
+    }
+}
