@@ -1,0 +1,179 @@
+package dev.orchestrator;
+
+import dev.orchestrator.internal.DefaultOrchestrator;
+import dev.orchestrator.internal.OrchestratorConfig;
+import dev.orchestrator.spi.Executor;
+import dev.orchestrator.spi.Store;
+
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Builds an {@link Orchestrator}. Each setter checks its value at once and names the rule it
+ * breaks; {@link #build()} checks the combinations. Not thread-safe; use one builder per
+ * orchestrator.
+ */
+public final class OrchestratorBuilder {
+
+    private Store store;
+    private String storeUrl = "jdbc:sqlite:orchestrator.db";
+    private final Map<String, Executor> executors = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> executorConfig = new LinkedHashMap<>();
+    private int maxConcurrency = 64;
+    private int batchSize = 512;
+    private Duration pollInterval = Duration.ofSeconds(5);
+    private Duration heartbeatInterval = Duration.ofSeconds(10);
+    private Duration nodeLease = Duration.ofSeconds(60);
+    private Duration shutdownTimeout = Duration.ofSeconds(30);
+    private Clock clock = Clock.systemUTC();
+    private String nodeId;
+    private ClassLoader classLoader;
+
+    OrchestratorBuilder() {
+    }
+
+    /**
+     * The store to use. The host keeps ownership: {@link Orchestrator#close()} does not close it.
+     * Default: none, so {@link #storeUrl(String)} applies.
+     */
+    public OrchestratorBuilder store(Store store) {
+        this.store = Objects.requireNonNull(store, "store");
+        return this;
+    }
+
+    /**
+     * A store URL opened with a {@link dev.orchestrator.spi.StoreProvider} found on the class
+     * path ({@code orchestrator-jdbc} handles {@code jdbc:sqlite:} and {@code jdbc:postgresql:}).
+     * The orchestrator owns that store and closes it. Ignored if {@link #store(Store)} is set.
+     * Default {@code jdbc:sqlite:orchestrator.db}, a file in the working directory.
+     */
+    public OrchestratorBuilder storeUrl(String url) {
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("storeUrl must not be blank");
+        }
+        this.storeUrl = url;
+        return this;
+    }
+
+    /**
+     * An executor instance for its {@link Executor#type()}; it wins over one found with
+     * {@link java.util.ServiceLoader}. The host keeps ownership; it is not closed by the orchestrator.
+     */
+    public OrchestratorBuilder executor(Executor executor) {
+        Objects.requireNonNull(executor, "executor");
+        if (executor.type() == null || executor.type().isBlank()) {
+            throw new IllegalArgumentException("executor type must not be blank (" + executor.getClass().getName() + ")");
+        }
+        executors.put(executor.type(), executor);
+        return this;
+    }
+
+    /** Settings handed to the {@link dev.orchestrator.spi.ExecutorProvider} of {@code type}. Default: empty. */
+    public OrchestratorBuilder executorConfig(String type, Map<String, String> config) {
+        if (type == null || type.isBlank()) {
+            throw new IllegalArgumentException("executor type must not be blank");
+        }
+        executorConfig.put(type, Map.copyOf(config));
+        return this;
+    }
+
+    /** Most task attempts in flight on this node at once, between 1 and 100,000. Default 64. */
+    public OrchestratorBuilder maxConcurrency(int maxConcurrency) {
+        if (maxConcurrency < 1 || maxConcurrency > 100_000) {
+            throw new IllegalArgumentException("maxConcurrency must be between 1 and 100000, got " + maxConcurrency);
+        }
+        this.maxConcurrency = maxConcurrency;
+        return this;
+    }
+
+    /** Most tasks claimed in one statement, between 1 and 10,000. Default 512. */
+    public OrchestratorBuilder batchSize(int batchSize) {
+        if (batchSize < 1 || batchSize > 10_000) {
+            throw new IllegalArgumentException("batchSize must be between 1 and 10000, got " + batchSize);
+        }
+        this.batchSize = batchSize;
+        return this;
+    }
+
+    /**
+     * How often the scheduler looks for ready tasks when nothing woke it: the safety net for
+     * work created by other processes. Triggers and completions on this node wake it at once.
+     * At least 10 ms. Default 5 s.
+     */
+    public OrchestratorBuilder pollInterval(Duration pollInterval) {
+        this.pollInterval = atLeast("pollInterval", pollInterval, Duration.ofMillis(10));
+        return this;
+    }
+
+    /** How often this node records that it is alive and looks for dead nodes. At least 10 ms. Default 10 s. */
+    public OrchestratorBuilder heartbeatInterval(Duration heartbeatInterval) {
+        this.heartbeatInterval = atLeast("heartbeatInterval", heartbeatInterval, Duration.ofMillis(10));
+        return this;
+    }
+
+    /**
+     * How long a node may go without a heartbeat before others take over its tasks. Must be
+     * longer than the heartbeat interval. Default 60 s.
+     */
+    public OrchestratorBuilder nodeLease(Duration nodeLease) {
+        this.nodeLease = atLeast("nodeLease", nodeLease, Duration.ofMillis(20));
+        return this;
+    }
+
+    /** Longest {@link Orchestrator#close()} waits for running tasks. Not negative. Default 30 s. */
+    public OrchestratorBuilder shutdownTimeout(Duration shutdownTimeout) {
+        this.shutdownTimeout = atLeast("shutdownTimeout", shutdownTimeout, Duration.ZERO);
+        return this;
+    }
+
+    /** The clock for every time the orchestrator writes. Default {@link Clock#systemUTC()}. */
+    public OrchestratorBuilder clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /** This node's id, unique among nodes sharing a database. Default: {@code <pid>@<host>-<random>}. */
+    public OrchestratorBuilder nodeId(String nodeId) {
+        Names.check("nodeId", nodeId);
+        this.nodeId = nodeId;
+        return this;
+    }
+
+    /** Class loader for {@link java.util.ServiceLoader} discovery. Default: the thread's context class loader. */
+    public OrchestratorBuilder classLoader(ClassLoader classLoader) {
+        this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+        return this;
+    }
+
+    /**
+     * Builds the orchestrator, opening its store if a URL was given. It is not started.
+     *
+     * @throws IllegalArgumentException if settings conflict or no store provider handles the URL
+     */
+    public Orchestrator build() {
+        if (nodeLease.compareTo(heartbeatInterval) <= 0) {
+            throw new IllegalArgumentException("nodeLease (" + nodeLease + ") must be longer than heartbeatInterval ("
+                    + heartbeatInterval + ")");
+        }
+        ClassLoader loader = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
+        String id = nodeId != null ? nodeId : ManagementFactory.getRuntimeMXBean().getName() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+        var config = new OrchestratorConfig(store, store == null ? storeUrl : null, Map.copyOf(executors),
+                Map.copyOf(executorConfig), maxConcurrency, batchSize, pollInterval, heartbeatInterval, nodeLease,
+                shutdownTimeout, clock, id, loader);
+        return new DefaultOrchestrator(config);
+    }
+
+    private static Duration atLeast(String field, Duration value, Duration min) {
+        Objects.requireNonNull(value, field);
+        if (value.compareTo(min) < 0) {
+            throw new IllegalArgumentException(field + " must be at least " + min + ", got " + value);
+        }
+        return value;
+    }
+}

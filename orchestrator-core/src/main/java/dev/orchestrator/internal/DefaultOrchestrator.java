@@ -1,0 +1,205 @@
+package dev.orchestrator.internal;
+
+import dev.orchestrator.AttemptInfo;
+import dev.orchestrator.Orchestrator;
+import dev.orchestrator.RunHandle;
+import dev.orchestrator.RunInfo;
+import dev.orchestrator.RunStatus;
+import dev.orchestrator.StepSpec;
+import dev.orchestrator.TaskInfo;
+import dev.orchestrator.TriggerOptions;
+import dev.orchestrator.WorkflowInfo;
+import dev.orchestrator.WorkflowSpec;
+import dev.orchestrator.spi.CreatedRun;
+import dev.orchestrator.spi.NewRun;
+import dev.orchestrator.spi.NewStep;
+import dev.orchestrator.spi.RunFilter;
+import dev.orchestrator.spi.RunRow;
+import dev.orchestrator.spi.Store;
+import dev.orchestrator.spi.StoreProvider;
+import dev.orchestrator.spi.WorkflowRow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/** The {@link Orchestrator} behind {@code Orchestrator.builder().build()}. */
+public final class DefaultOrchestrator implements Orchestrator {
+
+    private static final Logger log = LoggerFactory.getLogger(Orchestrator.class);
+
+    private enum State { NEW, STARTED, CLOSED }
+
+    private final OrchestratorConfig config;
+    private final Store store;
+    private final boolean ownsStore;
+    private final ExecutorRegistry executors;
+    private final SpecCache specs;
+    private final RunWaiters waiters = new RunWaiters();
+    private final Scheduler scheduler;
+    private State state = State.NEW;
+
+    public DefaultOrchestrator(OrchestratorConfig config) {
+        this.config = config;
+        this.ownsStore = config.store() == null;
+        this.store = ownsStore ? openStore(config.storeUrl(), config.classLoader()) : config.store();
+        this.executors = new ExecutorRegistry(config.executors(), config.executorConfig(), config.classLoader());
+        this.specs = new SpecCache(store);
+        this.scheduler = new Scheduler(config, store, executors, specs, waiters);
+    }
+
+    private static Store openStore(String url, ClassLoader loader) {
+        List<String> seen = new ArrayList<>();
+        for (StoreProvider p : ServiceLoader.load(StoreProvider.class, loader)) {
+            if (p.supports(url)) {
+                return p.open(url);
+            }
+            seen.add(p.getClass().getName());
+        }
+        throw new IllegalArgumentException("no store provider handles storeUrl " + OrchestratorConfig.redact(url)
+                + (seen.isEmpty() ? "; add dev.orchestrator:orchestrator-jdbc to the class path"
+                : "; providers found: " + seen) + ", or pass a Store to OrchestratorBuilder.store(...)");
+    }
+
+    @Override
+    public synchronized void start() {
+        if (state != State.NEW) {
+            throw new IllegalStateException("start() may be called once, on a new orchestrator; it is " + state);
+        }
+        state = State.STARTED;
+        log.info("orchestrator starting: {} executors={}", config.describe(), executors.knownTypes());
+        scheduler.start();
+    }
+
+    @Override
+    public WorkflowInfo register(WorkflowSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        checkOpen();
+        for (StepSpec step : spec.steps()) {
+            try {
+                executors.get(step.executor()).validate(step.job());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("step '" + step.name() + "': " + e.getMessage(), e);
+            }
+        }
+        WorkflowRow row = store.saveWorkflow(spec.name(), SpecCodec.toJson(spec), config.clock().instant());
+        return new WorkflowInfo(row.name(), row.version(), row.versionId(), specs.remember(row), row.createdAt());
+    }
+
+    @Override
+    public RunHandle trigger(String workflow, TriggerOptions options) {
+        Objects.requireNonNull(options, "options");
+        checkOpen();
+        if (workflow == null || workflow.isBlank()) {
+            throw new IllegalArgumentException("workflow must not be blank");
+        }
+        WorkflowRow row = store.findWorkflow(workflow)
+                .orElseThrow(() -> new IllegalArgumentException("workflow '" + workflow + "' is not registered"));
+        WorkflowSpec spec = specs.remember(row);
+        List<NewStep> steps = new ArrayList<>(spec.steps().size());
+        for (StepSpec s : spec.steps()) {
+            steps.add(new NewStep(s.name(), s.taskCount(), s.dependsOn().stream().map(spec::stepIndex).toList()));
+        }
+        CreatedRun created = store.createRun(new NewRun(row.versionId(), options.triggeredBy(),
+                Json.write(options.parameters()), options.idempotencyKey(), steps), config.clock().instant());
+        if (created.created()) {
+            scheduler.requestClaim();
+        }
+        return new DefaultRunHandle(created.run().id(), created.created(), this, waiters);
+    }
+
+    @Override
+    public RunHandle run(long runId) {
+        store.findRun(runId).orElseThrow(() -> new IllegalArgumentException("run " + runId + " does not exist"));
+        return new DefaultRunHandle(runId, false, this, waiters);
+    }
+
+    RunInfo runInfo(long runId) {
+        return toInfo(store.findRun(runId)
+                .orElseThrow(() -> new IllegalStateException("run " + runId + " no longer exists")));
+    }
+
+    @Override
+    public Optional<WorkflowInfo> workflow(String name) {
+        return store.findWorkflow(name).map(this::toInfo);
+    }
+
+    @Override
+    public List<WorkflowInfo> workflows() {
+        return store.listWorkflows().stream().map(this::toInfo).toList();
+    }
+
+    @Override
+    public boolean deleteWorkflow(String name) {
+        checkOpen();
+        return store.deleteWorkflow(name, config.clock().instant());
+    }
+
+    @Override
+    public List<RunInfo> runs(String workflow, RunStatus status, int limit) {
+        return store.listRuns(new RunFilter(workflow, status, limit)).stream().map(DefaultOrchestrator::toInfo).toList();
+    }
+
+    @Override
+    public List<TaskInfo> tasks(long runId) {
+        return store.listTasks(runId);
+    }
+
+    @Override
+    public List<AttemptInfo> attempts(long taskId) {
+        return store.listAttempts(taskId);
+    }
+
+    @Override
+    public void close() {
+        boolean wasStarted;
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            wasStarted = state == State.STARTED;
+            state = State.CLOSED;
+        }
+        boolean clean = true;
+        if (wasStarted) {
+            try {
+                clean = scheduler.stop(config.shutdownTimeout());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                clean = false;
+            }
+            if (clean) {
+                try {
+                    store.removeNode(config.nodeId());
+                } catch (RuntimeException e) {
+                    log.warn("could not remove node {} on close: {}", config.nodeId(), e.toString());
+                }
+            }
+        }
+        executors.close();
+        if (ownsStore) {
+            store.close();
+        }
+        log.info("orchestrator closed (node {}{})", config.nodeId(), clean ? "" : ", attempts left running");
+    }
+
+    private synchronized void checkOpen() {
+        if (state == State.CLOSED) {
+            throw new IllegalStateException("orchestrator is closed");
+        }
+    }
+
+    private WorkflowInfo toInfo(WorkflowRow row) {
+        return new WorkflowInfo(row.name(), row.version(), row.versionId(), specs.remember(row), row.createdAt());
+    }
+
+    private static RunInfo toInfo(RunRow r) {
+        return new RunInfo(r.id(), r.workflow(), r.workflowVersion(), r.status(), r.triggeredBy(),
+                Json.parseStringMap(r.paramsJson()), r.idempotencyKey(), r.taskCount(), r.succeeded(), r.failed(),
+                r.finished(), r.createdAt(), r.startedAt(), r.finishedAt());
+    }
+}

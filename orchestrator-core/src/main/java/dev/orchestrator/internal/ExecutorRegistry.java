@@ -1,0 +1,75 @@
+package dev.orchestrator.internal;
+
+import dev.orchestrator.spi.Executor;
+import dev.orchestrator.spi.ExecutorProvider;
+
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Finds the executor of a type: an instance given to the builder wins; otherwise one created
+ * (on first use, so unused integrations cost nothing) by the provider found with ServiceLoader.
+ */
+public final class ExecutorRegistry implements AutoCloseable {
+
+    private static final Map<String, String> KNOWN_ARTIFACTS = Map.of(
+            "cloudrun", "dev.orchestrator:orchestrator-cloudrun",
+            "process", "dev.orchestrator:orchestrator-core");
+
+    private final Map<String, Executor> given;
+    private final Map<String, ExecutorProvider> providers = new TreeMap<>();
+    private final Map<String, Map<String, String>> config;
+    private final Map<String, Executor> created = new ConcurrentHashMap<>();
+
+    public ExecutorRegistry(Map<String, Executor> given, Map<String, Map<String, String>> config, ClassLoader loader) {
+        this.given = given;
+        this.config = config;
+        for (ExecutorProvider p : ServiceLoader.load(ExecutorProvider.class, loader)) {
+            providers.putIfAbsent(p.type(), p);
+        }
+    }
+
+    /**
+     * The executor of {@code type}.
+     *
+     * @throws IllegalArgumentException naming the known types and the artifact to add if none handles it
+     */
+    public Executor get(String type) {
+        Executor e = given.get(type);
+        if (e != null) {
+            return e;
+        }
+        return created.computeIfAbsent(type, t -> {
+            ExecutorProvider p = providers.get(t);
+            if (p == null) {
+                String artifact = KNOWN_ARTIFACTS.get(t);
+                throw new IllegalArgumentException("executor type '" + t + "' is unknown; known types: " + knownTypes()
+                        + (artifact != null ? "; add " + artifact + " to the class path" : "")
+                        + "; or pass an instance to OrchestratorBuilder.executor(...)");
+            }
+            return p.create(config.getOrDefault(t, Map.of()));
+        });
+    }
+
+    /** Every type this registry can serve. */
+    public TreeSet<String> knownTypes() {
+        TreeSet<String> types = new TreeSet<>(providers.keySet());
+        types.addAll(given.keySet());
+        return types;
+    }
+
+    /** Closes the executors this registry created (not the host's instances). */
+    @Override
+    public void close() {
+        for (Executor e : created.values()) {
+            try {
+                e.close();
+            } catch (Exception ignored) {
+                // closing is best effort
+            }
+        }
+    }
+}

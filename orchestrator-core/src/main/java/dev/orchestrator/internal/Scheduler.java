@@ -1,0 +1,412 @@
+package dev.orchestrator.internal;
+
+import dev.orchestrator.AttemptOutcome;
+import dev.orchestrator.StepSpec;
+import dev.orchestrator.WorkflowSpec;
+import dev.orchestrator.spi.ClaimedTask;
+import dev.orchestrator.spi.Dispatch;
+import dev.orchestrator.spi.Executor;
+import dev.orchestrator.spi.StatusUpdate;
+import dev.orchestrator.spi.Store;
+import dev.orchestrator.spi.TaskContext;
+import dev.orchestrator.spi.TaskUpdate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The single writer of task state on this node (DESIGN.md section 3). One loop: write the
+ * status updates executors queued, run timers (heartbeat, take-over of dead nodes, timeouts),
+ * claim as many ready tasks as there are free slots, dispatch them. Triggers and reports wake
+ * the loop at once; the poll interval is only a safety net.
+ */
+final class Scheduler {
+
+    private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+    /** How long an executor may take to stop a timed-out attempt before the loop ends it itself. */
+    private static final Duration CANCEL_GRACE = Duration.ofSeconds(30);
+    private static final Duration LIMIT_CHECK_INTERVAL = Duration.ofMillis(500);
+    private static final Duration STORE_RETRY = Duration.ofSeconds(1);
+    private static final int MAX_UPDATES_PER_WRITE = 10_000;
+
+    private record Reported(InFlight task, StatusUpdate update) {
+    }
+
+    private final OrchestratorConfig config;
+    private final Store store;
+    private final ExecutorRegistry executors;
+    private final SpecCache specs;
+    private final RunWaiters waiters;
+    private final Clock clock;
+
+    private final ConcurrentLinkedQueue<Reported> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean signal = new AtomicBoolean();
+    private final ExecutorService dispatchThreads =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("orchestrator-dispatch-", 0).factory());
+    private volatile boolean claimRequested = true;
+    private volatile boolean stopping;
+    private volatile boolean abandon;
+    private volatile Thread thread;
+
+    // Loop-thread state.
+    private final Map<Long, InFlight> inFlight = new HashMap<>();
+    private final List<TaskUpdate> unwritten = new ArrayList<>();
+    private final Map<Long, Map<String, String>> paramsByRun = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Map<String, String>> eldest) {
+            return size() > 1024;
+        }
+    };
+    private Instant nextPoll = Instant.MIN;
+    private Instant nextHeartbeat = Instant.MIN;
+    private Instant nextLimitCheck = Instant.MIN;
+    private Instant nextRetry;
+    private Instant storeRetryAt = Instant.MIN;
+    private int limitedInFlight;
+
+    Scheduler(OrchestratorConfig config, Store store, ExecutorRegistry executors, SpecCache specs, RunWaiters waiters) {
+        this.config = config;
+        this.store = store;
+        this.executors = executors;
+        this.specs = specs;
+        this.waiters = waiters;
+        this.clock = config.clock();
+    }
+
+    void start() {
+        Thread t = Thread.ofPlatform().name("orchestrator-scheduler").daemon(true).unstarted(this::loop);
+        thread = t;
+        t.start();
+    }
+
+    /** Asks the loop to claim soon (a run was triggered). */
+    void requestClaim() {
+        claimRequested = true;
+        wake();
+    }
+
+    void enqueue(InFlight task, StatusUpdate update) {
+        inbox.add(new Reported(task, update));
+        wake();
+    }
+
+    private void wake() {
+        if (!signal.getAndSet(true)) {
+            Thread t = thread;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    /**
+     * Stops claiming and waits up to {@code timeout} for attempts in flight to end and be
+     * written. Returns whether nothing was left in flight.
+     */
+    boolean stop(Duration timeout) throws InterruptedException {
+        Thread t = thread;
+        if (t == null) {
+            return true;
+        }
+        stopping = true;
+        wake();
+        t.join(Math.max(1, timeout.toMillis()));
+        boolean clean = !t.isAlive();
+        if (!clean) {
+            abandon = true;
+            wake();
+            t.join(10_000);
+        }
+        dispatchThreads.shutdown();
+        return clean;
+    }
+
+    private void loop() {
+        log.debug("scheduler loop started");
+        while (true) {
+            Instant now = clock.instant();
+            boolean worked = writeUpdates(now);
+            if (abandon) {
+                break;
+            }
+            runTimers(now);
+            if (!stopping) {
+                worked |= claimAndDispatch(now);
+            } else if (inFlight.isEmpty() && inbox.isEmpty() && unwritten.isEmpty()) {
+                break;
+            }
+            if (!worked && !signal.getAndSet(false)) {
+                LockSupport.parkNanos(nanosUntilNextTimer(clock.instant()));
+            }
+        }
+        if (!inFlight.isEmpty()) {
+            log.warn("scheduler stopped with {} attempts still running; another node (or the next start) takes them over "
+                    + "after the node lease of {}", inFlight.size(), config.nodeLease());
+        }
+        log.debug("scheduler loop ended");
+    }
+
+    private long nanosUntilNextTimer(Instant now) {
+        Instant next = nextPoll.isBefore(nextHeartbeat) ? nextPoll : nextHeartbeat;
+        if (limitedInFlight > 0 && nextLimitCheck.isBefore(next)) {
+            next = nextLimitCheck;
+        }
+        if (nextRetry != null && nextRetry.isBefore(next)) {
+            next = nextRetry;
+        }
+        if (!unwritten.isEmpty() && storeRetryAt.isBefore(next)) {
+            next = storeRetryAt;
+        }
+        long nanos = Duration.between(now, next).toNanos();
+        return Math.max(nanos, 100_000);
+    }
+
+    // ---- status updates
+
+    private boolean writeUpdates(Instant now) {
+        Reported r;
+        int n = 0;
+        while (n < MAX_UPDATES_PER_WRITE && (r = inbox.poll()) != null) {
+            convert(r.task(), r.update(), now);
+            n++;
+        }
+        if (unwritten.isEmpty() || now.isBefore(storeRetryAt)) {
+            return n > 0;
+        }
+        try {
+            List<Long> endedRuns = store.applyUpdates(List.copyOf(unwritten), now);
+            boolean anyEnded = false;
+            for (TaskUpdate u : unwritten) {
+                anyEnded |= u.kind() == TaskUpdate.Kind.ENDED;
+            }
+            unwritten.clear();
+            if (anyEnded) {
+                claimRequested = true; // slots freed, retries queued, downstream steps may be released
+            }
+            if (!endedRuns.isEmpty()) {
+                waiters.ended(endedRuns);
+                log.debug("runs ended: {}", endedRuns);
+            }
+            return true;
+        } catch (RuntimeException e) {
+            storeRetryAt = now.plus(STORE_RETRY);
+            log.warn("could not write {} status updates; keeping them and retrying in {}: {}", unwritten.size(),
+                    STORE_RETRY, e.toString());
+            return n > 0;
+        }
+    }
+
+    private void convert(InFlight t, StatusUpdate u, Instant now) {
+        if (t.closed) {
+            return;
+        }
+        TaskContext c = t.context;
+        switch (u.kind()) {
+            case RUNNING -> unwritten.add(TaskUpdate.running(c.taskId(), c.attempt(), u.executionName(), u.outputRef()));
+            case HEARTBEAT -> {
+                t.lastHeartbeat = now;
+                unwritten.add(TaskUpdate.heartbeat(c.taskId(), c.attempt()));
+            }
+            case SUCCEEDED -> end(t, AttemptOutcome.SUCCEEDED, u.exitCode(), null, u.outputTail(), now);
+            case FAILED -> end(t, t.cancelledAt != null ? AttemptOutcome.TIMED_OUT : AttemptOutcome.FAILED,
+                    u.exitCode(), t.cancelledAt != null ? t.cancelReason + (u.error() != null ? "; " + u.error() : "")
+                            : u.error(), u.outputTail(), now);
+        }
+    }
+
+    private void end(InFlight t, AttemptOutcome outcome, Integer exitCode, String error, String tail, Instant now) {
+        t.closed = true;
+        TaskContext c = t.context;
+        inFlight.remove(c.taskId());
+        if (t.step.timeout() != null || t.step.heartbeatTimeout() != null) {
+            limitedInFlight--;
+        }
+        Instant retryAt = null;
+        if (outcome != AttemptOutcome.SUCCEEDED && c.attempt() < t.step.retry().maxAttempts()) {
+            Duration backoff = t.step.retry().backoffBefore(c.attempt() + 1);
+            long jitter = (long) (backoff.toMillis() * 0.2 * ThreadLocalRandom.current().nextDouble());
+            retryAt = now.plus(backoff).minusMillis(jitter);
+            if (nextRetry == null || retryAt.isBefore(nextRetry)) {
+                nextRetry = retryAt;
+            }
+        }
+        if (outcome != AttemptOutcome.SUCCEEDED) {
+            log.debug("task run={} step={} index={} attempt={} ended {}: {}{}", c.runId(), c.step(), c.taskIndex(),
+                    c.attempt(), outcome, error, retryAt != null ? "; retry at " + retryAt : "");
+        }
+        unwritten.add(TaskUpdate.ended(c.taskId(), c.attempt(), outcome, exitCode, error, tail, retryAt));
+    }
+
+    // ---- timers
+
+    private void runTimers(Instant now) {
+        if (!now.isBefore(nextHeartbeat)) {
+            nextHeartbeat = now.plus(config.heartbeatInterval());
+            try {
+                store.heartbeat(config.nodeId(), now);
+                if (!stopping) {
+                    List<ClaimedTask> orphans = store.takeOverDeadNodes(config.nodeId(), now.minus(config.nodeLease()), now);
+                    if (!orphans.isEmpty()) {
+                        log.info("took over {} tasks of dead nodes", orphans.size());
+                        dispatch(orphans, now, true);
+                    }
+                }
+            } catch (RuntimeException e) {
+                log.warn("heartbeat or take-over failed; retrying in {}: {}", config.heartbeatInterval(), e.toString());
+            }
+        }
+        if (limitedInFlight > 0 && !now.isBefore(nextLimitCheck)) {
+            nextLimitCheck = now.plus(LIMIT_CHECK_INTERVAL);
+            enforceLimits(now);
+        }
+    }
+
+    private void enforceLimits(Instant now) {
+        List<InFlight> forced = new ArrayList<>();
+        for (InFlight t : inFlight.values()) {
+            if (t.cancelledAt != null) {
+                if (now.isAfter(t.cancelledAt.plus(CANCEL_GRACE))) {
+                    forced.add(t);
+                }
+                continue;
+            }
+            String reason = null;
+            if (t.context.deadline() != null && now.isAfter(t.context.deadline())) {
+                reason = "timed out after " + t.step.timeout();
+            } else if (t.step.heartbeatTimeout() != null && now.isAfter(t.lastHeartbeat.plus(t.step.heartbeatTimeout()))) {
+                reason = "no heartbeat for " + t.step.heartbeatTimeout();
+            }
+            if (reason != null) {
+                t.cancelledAt = now;
+                t.cancelReason = reason;
+                dispatchThreads.execute(() -> cancelQuietly(t));
+            }
+        }
+        for (InFlight t : forced) {
+            end(t, AttemptOutcome.TIMED_OUT, null, t.cancelReason + "; the executor did not stop it within "
+                    + CANCEL_GRACE, null, now);
+        }
+    }
+
+    private static void cancelQuietly(InFlight t) {
+        try {
+            t.executor.cancel(t.context);
+        } catch (RuntimeException e) {
+            log.warn("cancel of run={} step={} index={} attempt={} failed: {}", t.context.runId(), t.context.step(),
+                    t.context.taskIndex(), t.context.attempt(), e.toString());
+        }
+    }
+
+    // ---- claim and dispatch
+
+    private boolean claimAndDispatch(Instant now) {
+        boolean retryDue = nextRetry != null && !now.isBefore(nextRetry);
+        if (!claimRequested && now.isBefore(nextPoll) && !retryDue) {
+            return false;
+        }
+        int free = config.maxConcurrency() - inFlight.size();
+        if (free <= 0) {
+            return false;
+        }
+        claimRequested = false;
+        nextPoll = now.plus(config.pollInterval());
+        if (retryDue) {
+            nextRetry = null;
+        }
+        int limit = Math.min(free, config.batchSize());
+        List<ClaimedTask> claimed;
+        try {
+            claimed = store.claimReady(config.nodeId(), limit, now);
+        } catch (RuntimeException e) {
+            log.warn("claim failed; retrying at the next poll ({}): {}", config.pollInterval(), e.toString());
+            return false;
+        }
+        if (claimed.size() == limit) {
+            claimRequested = true; // there may be more ready
+        }
+        dispatch(claimed, now, false);
+        return !claimed.isEmpty();
+    }
+
+    private void dispatch(List<ClaimedTask> claimed, Instant now, boolean takeOver) {
+        Map<Executor, List<Dispatch>> starts = new IdentityHashMap<>();
+        List<InFlight> adoptions = new ArrayList<>();
+        for (ClaimedTask c : claimed) {
+            InFlight t;
+            try {
+                t = inFlight(c, now);
+            } catch (RuntimeException e) {
+                // No executor or no spec: the attempt cannot start; record why, never stop the loop.
+                unwritten.add(TaskUpdate.ended(c.taskId(), c.attempt(), AttemptOutcome.FAILED, null,
+                        "could not dispatch: " + e.getMessage(), null, null));
+                continue;
+            }
+            if (takeOver) {
+                if (c.executionName() != null && t.executor.canAdopt()) {
+                    adoptions.add(t);
+                } else {
+                    // The outcome of an attempt on a dead node is unknown: record it as lost and run it again.
+                    t.closed = true;
+                    unwritten.add(TaskUpdate.ended(c.taskId(), c.attempt(), AttemptOutcome.LOST, null,
+                            "lost: the node running it stopped heartbeating", null, now));
+                    claimRequested = true;
+                    continue;
+                }
+            } else {
+                starts.computeIfAbsent(t.executor, k -> new ArrayList<>()).add(new Dispatch(t.context, t));
+            }
+            inFlight.put(c.taskId(), t);
+            if (t.step.timeout() != null || t.step.heartbeatTimeout() != null) {
+                limitedInFlight++;
+            }
+        }
+        for (Map.Entry<Executor, List<Dispatch>> e : starts.entrySet()) {
+            dispatchThreads.execute(() -> startAll(e.getKey(), e.getValue()));
+        }
+        for (InFlight t : adoptions) {
+            dispatchThreads.execute(() -> {
+                try {
+                    t.executor.adopt(t.context, t);
+                } catch (RuntimeException ex) {
+                    t.report(StatusUpdate.failed(null, "could not adopt execution " + t.context.executionName() + ": " + ex, null));
+                }
+            });
+        }
+    }
+
+    private static void startAll(Executor executor, List<Dispatch> batch) {
+        try {
+            executor.startAll(batch);
+        } catch (RuntimeException e) {
+            for (Dispatch d : batch) {
+                d.sink().report(StatusUpdate.failed(null, "executor " + executor.type() + " failed to start: " + e, null));
+            }
+        }
+    }
+
+    private InFlight inFlight(ClaimedTask c, Instant now) {
+        WorkflowSpec spec = specs.get(c.workflowVersionId());
+        StepSpec step = spec.steps().get(c.stepIndex());
+        Executor executor = executors.get(step.executor());
+        Map<String, String> params = paramsByRun.computeIfAbsent(c.runId(), id -> Json.parseStringMap(c.paramsJson()));
+        Instant deadline = step.timeout() == null ? null : now.plus(step.timeout());
+        TaskContext ctx = new TaskContext(c.taskId(), c.runId(), spec.name(), step.name(), c.stepIndex(), c.taskIndex(),
+                step.taskCount(), c.attempt(), params, step.job(), deadline, c.executionName());
+        return new InFlight(ctx, step, executor, this, now);
+    }
+}

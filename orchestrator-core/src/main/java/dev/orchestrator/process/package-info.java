@@ -1,0 +1,2 @@
+/** The executor that runs tasks as local OS processes. */
+package dev.orchestrator.process;
