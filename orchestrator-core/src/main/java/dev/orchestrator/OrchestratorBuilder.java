@@ -33,6 +33,7 @@ public final class OrchestratorBuilder {
     private Clock clock = Clock.systemUTC();
     private String nodeId;
     private ClassLoader classLoader;
+    private OrchestratorListener listener = new OrchestratorListener() { };
 
     OrchestratorBuilder() {
     }
@@ -144,6 +145,15 @@ public final class OrchestratorBuilder {
         return this;
     }
 
+    /**
+     * Observes the scheduler, for metrics; for Micrometer, pass a
+     * {@link dev.orchestrator.metrics.MicrometerMetrics}. Default: none.
+     */
+    public OrchestratorBuilder listener(OrchestratorListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
     /** Class loader for {@link java.util.ServiceLoader} discovery. Default: the thread's context class loader. */
     public OrchestratorBuilder classLoader(ClassLoader classLoader) {
         this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
@@ -165,7 +175,7 @@ public final class OrchestratorBuilder {
                 + UUID.randomUUID().toString().substring(0, 8);
         var config = new OrchestratorConfig(store, store == null ? storeUrl : null, Map.copyOf(executors),
                 Map.copyOf(executorConfig), maxConcurrency, batchSize, pollInterval, heartbeatInterval, nodeLease,
-                shutdownTimeout, clock, id, loader);
+                shutdownTimeout, clock, id, loader, listener);
         return new DefaultOrchestrator(config);
     }
 

@@ -21,6 +21,7 @@ final class InFlight implements StatusSink {
 
     /** Set by the loop once the attempt's end is recorded; later reports are dropped. */
     volatile boolean closed;
+    final Instant dispatchedAt;
     Instant lastHeartbeat;
     /** When the loop asked the executor to stop it (timeout), or null. */
     Instant cancelledAt;
@@ -31,6 +32,7 @@ final class InFlight implements StatusSink {
         this.step = step;
         this.executor = executor;
         this.scheduler = scheduler;
+        this.dispatchedAt = now;
         this.lastHeartbeat = now;
     }
 

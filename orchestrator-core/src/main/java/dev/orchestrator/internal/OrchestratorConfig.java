@@ -1,5 +1,6 @@
 package dev.orchestrator.internal;
 
+import dev.orchestrator.OrchestratorListener;
 import dev.orchestrator.spi.Executor;
 import dev.orchestrator.spi.Store;
 
@@ -11,7 +12,8 @@ import java.util.Map;
 public record OrchestratorConfig(Store store, String storeUrl, Map<String, Executor> executors,
                                  Map<String, Map<String, String>> executorConfig, int maxConcurrency, int batchSize,
                                  Duration pollInterval, Duration heartbeatInterval, Duration nodeLease,
-                                 Duration shutdownTimeout, Clock clock, String nodeId, ClassLoader classLoader) {
+                                 Duration shutdownTimeout, Clock clock, String nodeId, ClassLoader classLoader,
+                                 OrchestratorListener listener) {
 
     /** One line for the start-up log; never contains secrets (executor config values are not printed). */
     public String describe() {

@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -53,8 +54,10 @@ final class Scheduler {
     private final SpecCache specs;
     private final RunWaiters waiters;
     private final Clock clock;
+    private final SafeListener listener;
 
     private final ConcurrentLinkedQueue<Reported> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean signal = new AtomicBoolean();
     private final ExecutorService dispatchThreads =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("orchestrator-dispatch-", 0).factory());
@@ -86,6 +89,7 @@ final class Scheduler {
         this.specs = specs;
         this.waiters = waiters;
         this.clock = config.clock();
+        this.listener = new SafeListener(config.listener());
     }
 
     void start() {
@@ -102,6 +106,7 @@ final class Scheduler {
 
     void enqueue(InFlight task, StatusUpdate update) {
         inbox.add(new Reported(task, update));
+        queued.incrementAndGet();
         wake();
     }
 
@@ -185,11 +190,16 @@ final class Scheduler {
             convert(r.task(), r.update(), now);
             n++;
         }
+        if (n > 0) {
+            queued.addAndGet(-n);
+        }
         if (unwritten.isEmpty() || now.isBefore(storeRetryAt)) {
             return n > 0;
         }
         try {
+            long t0 = System.nanoTime();
             List<Long> endedRuns = store.applyUpdates(List.copyOf(unwritten), now);
+            listener.written(unwritten.size(), Duration.ofNanos(System.nanoTime() - t0), queued.get());
             boolean anyEnded = false;
             for (TaskUpdate u : unwritten) {
                 anyEnded |= u.kind() == TaskUpdate.Kind.ENDED;
@@ -250,6 +260,7 @@ final class Scheduler {
                     c.attempt(), outcome, error, retryAt != null ? "; retry at " + retryAt : "");
         }
         unwritten.add(TaskUpdate.ended(c.taskId(), c.attempt(), outcome, exitCode, error, tail, retryAt));
+        listener.ended(t.executor.type(), outcome, Duration.between(t.dispatchedAt, now));
     }
 
     // ---- timers
@@ -331,7 +342,9 @@ final class Scheduler {
         int limit = Math.min(free, config.batchSize());
         List<ClaimedTask> claimed;
         try {
+            long t0 = System.nanoTime();
             claimed = store.claimReady(config.nodeId(), limit, now);
+            listener.claimed(limit, claimed.size(), Duration.ofNanos(System.nanoTime() - t0));
         } catch (RuntimeException e) {
             log.warn("claim failed; retrying at the next poll ({}): {}", config.pollInterval(), e.toString());
             return false;
@@ -369,6 +382,9 @@ final class Scheduler {
                 }
             } else {
                 starts.computeIfAbsent(t.executor, k -> new ArrayList<>()).add(new Dispatch(t.context, t));
+                if (c.readyAt() != null) {
+                    listener.dispatched(t.executor.type(), Duration.between(c.readyAt(), now));
+                }
             }
             inFlight.put(c.taskId(), t);
             if (t.step.timeout() != null || t.step.heartbeatTimeout() != null) {

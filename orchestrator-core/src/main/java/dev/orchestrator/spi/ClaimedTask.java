@@ -2,6 +2,8 @@ package dev.orchestrator.spi;
 
 import dev.orchestrator.TaskStatus;
 
+import java.time.Instant;
+
 /**
  * A task this node now owns, as returned by a claim or a take-over.
  *
@@ -14,7 +16,14 @@ import dev.orchestrator.TaskStatus;
  * @param status            {@code DISPATCHED} after a claim; {@code DISPATCHED} or {@code RUNNING} after a take-over
  * @param executionName     the execution in flight (take-over only), or {@code null}
  * @param paramsJson        the run's parameters as JSON
+ * @param readyAt           when the task became ready (for dispatch-lag metrics), or {@code null} if unknown
  */
 public record ClaimedTask(long taskId, long runId, long workflowVersionId, int stepIndex, int taskIndex, int attempt,
-                          TaskStatus status, String executionName, String paramsJson) {
+                          TaskStatus status, String executionName, String paramsJson, Instant readyAt) {
+
+    /** A claimed task whose ready time is not known. */
+    public ClaimedTask(long taskId, long runId, long workflowVersionId, int stepIndex, int taskIndex, int attempt,
+                       TaskStatus status, String executionName, String paramsJson) {
+        this(taskId, runId, workflowVersionId, stepIndex, taskIndex, attempt, status, executionName, paramsJson, null);
+    }
 }
