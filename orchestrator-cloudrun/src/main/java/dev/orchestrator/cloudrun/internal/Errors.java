@@ -1,0 +1,39 @@
+package dev.orchestrator.cloudrun.internal;
+
+import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.rpc.StatusCode;
+
+import java.util.Set;
+
+/** How API errors are classified and described. */
+public final class Errors {
+
+    /** Codes retried with backoff. */
+    public static final Set<StatusCode.Code> RETRYABLE = Set.of(StatusCode.Code.UNAVAILABLE,
+            StatusCode.Code.RESOURCE_EXHAUSTED, StatusCode.Code.DEADLINE_EXCEEDED);
+
+    private Errors() {
+    }
+
+    /** Whether {@code e} is worth retrying. */
+    public static boolean retryable(ApiException e) {
+        return RETRYABLE.contains(e.getStatusCode().getCode());
+    }
+
+    /** The code and the API's message, such as {@code PERMISSION_DENIED: Permission 'run.jobs.run' denied}. */
+    public static String describe(ApiException e) {
+        String code = String.valueOf(e.getStatusCode().getCode());
+        String description = null;
+        Throwable cause = e.getCause();
+        if (cause != null) {
+            description = io.grpc.Status.fromThrowable(cause).getDescription();
+        }
+        if (description == null || description.isBlank()) {
+            description = e.getMessage();
+            if (description != null && description.startsWith(code + ": ")) {
+                description = description.substring(code.length() + 2);
+            }
+        }
+        return description == null || description.isBlank() ? code : code + ": " + description;
+    }
+}
