@@ -44,6 +44,7 @@ final class Scheduler {
     private static final Duration LIMIT_CHECK_INTERVAL = Duration.ofMillis(500);
     private static final Duration STORE_RETRY = Duration.ofSeconds(1);
     private static final int MAX_UPDATES_PER_WRITE = 10_000;
+    private static final Duration MAX_PARK = Duration.ofMinutes(1);
 
     private record Reported(InFlight task, StatusUpdate update) {
     }
@@ -144,19 +145,17 @@ final class Scheduler {
     private void loop() {
         log.debug("scheduler loop started");
         while (true) {
-            Instant now = clock.instant();
-            boolean worked = writeUpdates(now);
-            if (abandon) {
-                break;
-            }
-            runTimers(now);
-            if (!stopping) {
-                worked |= claimAndDispatch(now);
-            } else if (inFlight.isEmpty() && inbox.isEmpty() && unwritten.isEmpty()) {
-                break;
-            }
-            if (!worked && !signal.getAndSet(false)) {
-                LockSupport.parkNanos(nanosUntilNextTimer(clock.instant()));
+            try {
+                if (!iterate()) {
+                    break;
+                }
+            } catch (RuntimeException e) {
+                // A bug must not silently stop scheduling: log it, pause briefly, go on.
+                log.error("scheduler iteration failed; continuing in {}", STORE_RETRY, e);
+                LockSupport.parkNanos(STORE_RETRY.toNanos());
+            } catch (Error e) {
+                log.error("scheduler loop stopped by an error; this node schedules nothing more", e);
+                throw e;
             }
         }
         if (!inFlight.isEmpty()) {
@@ -164,6 +163,25 @@ final class Scheduler {
                     + "after the node lease of {}", inFlight.size(), config.nodeLease());
         }
         log.debug("scheduler loop ended");
+    }
+
+    /** One pass of the loop; returns false when the loop should end. */
+    private boolean iterate() {
+        Instant now = clock.instant();
+        boolean worked = writeUpdates(now);
+        if (abandon) {
+            return false;
+        }
+        runTimers(now);
+        if (!stopping) {
+            worked |= claimAndDispatch(now);
+        } else if (inFlight.isEmpty() && inbox.isEmpty() && unwritten.isEmpty()) {
+            return false;
+        }
+        if (!worked && !signal.getAndSet(false)) {
+            LockSupport.parkNanos(nanosUntilNextTimer(clock.instant()));
+        }
+        return true;
     }
 
     private long nanosUntilNextTimer(Instant now) {
@@ -177,8 +195,11 @@ final class Scheduler {
         if (!unwritten.isEmpty() && storeRetryAt.isBefore(next)) {
             next = storeRetryAt;
         }
-        long nanos = Duration.between(now, next).toNanos();
-        return Math.max(nanos, 100_000);
+        if (!next.isAfter(now)) {
+            return 100_000;
+        }
+        Duration wait = Duration.between(now, next);
+        return wait.compareTo(MAX_PARK) > 0 ? MAX_PARK.toNanos() : Math.max(wait.toNanos(), 100_000);
     }
 
     // ---- status updates
