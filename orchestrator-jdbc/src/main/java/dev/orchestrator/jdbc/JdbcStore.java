@@ -1,0 +1,326 @@
+package dev.orchestrator.jdbc;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.orchestrator.AttemptInfo;
+import dev.orchestrator.TaskInfo;
+import dev.orchestrator.jdbc.internal.ClaimQueries;
+import dev.orchestrator.jdbc.internal.Database;
+import dev.orchestrator.jdbc.internal.DialectSupport;
+import dev.orchestrator.jdbc.internal.Migrations;
+import dev.orchestrator.jdbc.internal.Millis;
+import dev.orchestrator.jdbc.internal.NodeQueries;
+import dev.orchestrator.jdbc.internal.Pools;
+import dev.orchestrator.jdbc.internal.PostgresSupport;
+import dev.orchestrator.jdbc.internal.RunCreator;
+import dev.orchestrator.jdbc.internal.RunQueries;
+import dev.orchestrator.jdbc.internal.SqliteSupport;
+import dev.orchestrator.jdbc.internal.Tables;
+import dev.orchestrator.jdbc.internal.TaskQueries;
+import dev.orchestrator.jdbc.internal.UpdateApplier;
+import dev.orchestrator.jdbc.internal.WorkflowQueries;
+import dev.orchestrator.spi.ClaimedTask;
+import dev.orchestrator.spi.CreatedRun;
+import dev.orchestrator.spi.NewRun;
+import dev.orchestrator.spi.RunFilter;
+import dev.orchestrator.spi.RunRow;
+import dev.orchestrator.spi.Store;
+import dev.orchestrator.spi.TaskUpdate;
+import dev.orchestrator.spi.WorkflowRow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The {@link Store} on PostgreSQL or SQLite, through jOOQ, with Flyway migrations and a HikariCP
+ * pool.
+ *
+ * <p>Open one with {@link #sqlite(Path)}, {@link #open(String)} or {@link #open(DataSource, Dialect)};
+ * each has a variant taking {@link JdbcStoreOptions}. By default opening runs the migrations.
+ * Times are stored as epoch milliseconds: instants round-trip at millisecond precision, whatever
+ * the JVM's or the database's time zone.
+ *
+ * <p>Thread-safe. On SQLite, write transactions are serialized in this store (SQLite allows one
+ * writer), so a SQLite file must be used by one store (one node) at a time.
+ */
+public final class JdbcStore implements Store {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
+
+    private final Dialect dialect;
+    private final Database db;
+    private final HikariDataSource ownedPool;
+    private final WorkflowQueries workflows;
+    private final RunQueries runs;
+    private final RunCreator runCreator;
+    private final TaskQueries tasks;
+    private final ClaimQueries claims;
+    private final UpdateApplier updates;
+    private final NodeQueries nodes;
+
+    private JdbcStore(DataSource dataSource, HikariDataSource ownedPool, Dialect dialect, JdbcStoreOptions options) {
+        this.dialect = dialect;
+        this.ownedPool = ownedPool;
+        DialectSupport support = dialect == Dialect.SQLITE ? new SqliteSupport() : new PostgresSupport(options.schema());
+        this.db = new Database(dataSource, support.sqlDialect(), support.singleWriter());
+        Tables tables = new Tables(support.schema());
+        var renderer = db.renderer();
+        this.workflows = new WorkflowQueries(tables);
+        this.runs = new RunQueries(tables);
+        this.runCreator = new RunCreator(tables, runs, renderer);
+        this.tasks = new TaskQueries(tables);
+        this.claims = new ClaimQueries(tables, support, renderer);
+        this.updates = new UpdateApplier(tables, renderer, support.taskWriter(tables, renderer));
+        this.nodes = new NodeQueries(tables, claims);
+    }
+
+    /**
+     * Opens (creating if needed) a SQLite store in {@code file}, with default options.
+     *
+     * @throws IllegalStateException if the file cannot be opened or migrated
+     */
+    public static JdbcStore sqlite(Path file) {
+        return sqlite(file, JdbcStoreOptions.defaults());
+    }
+
+    /**
+     * Opens (creating if needed) a SQLite store in {@code file}.
+     *
+     * @throws IllegalStateException if the file cannot be opened or migrated
+     */
+    public static JdbcStore sqlite(Path file, JdbcStoreOptions options) {
+        Objects.requireNonNull(file, "file must not be null");
+        return open("jdbc:sqlite:" + file.toAbsolutePath(), options);
+    }
+
+    /**
+     * Opens a store at a {@code jdbc:sqlite:} or {@code jdbc:postgresql:} URL, with default options;
+     * a PostgreSQL URL's {@code currentSchema} parameter, if present, selects the schema.
+     *
+     * @throws IllegalArgumentException if the URL is of another database
+     * @throws IllegalStateException    if the database cannot be reached or migrated
+     */
+    public static JdbcStore open(String jdbcUrl) {
+        String schema = Dialect.fromUrl(jdbcUrl) == Dialect.POSTGRESQL ? currentSchema(jdbcUrl) : null;
+        return open(jdbcUrl, schema == null ? JdbcStoreOptions.defaults()
+                : JdbcStoreOptions.newBuilder().schema(schema).build());
+    }
+
+    /** The {@code currentSchema} query parameter of a PostgreSQL URL, or {@code null}. */
+    static String currentSchema(String jdbcUrl) {
+        int q = jdbcUrl.indexOf('?');
+        if (q < 0) {
+            return null;
+        }
+        for (String pair : jdbcUrl.substring(q + 1).split("&")) {
+            if (pair.regionMatches(true, 0, "currentSchema=", 0, 14) && pair.length() > 14) {
+                // currentSchema may list a search path; the store lives in the first schema
+                String first = java.net.URLDecoder.decode(pair.substring(14), java.nio.charset.StandardCharsets.UTF_8)
+                        .split(",")[0].strip();
+                return first.isEmpty() ? null : first;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Opens a store at a {@code jdbc:sqlite:} or {@code jdbc:postgresql:} URL, with its own
+     * connection pool of {@link JdbcStoreOptions#poolSize(Dialect)} connections, closed by
+     * {@link #close()}.
+     *
+     * @throws IllegalArgumentException if the URL is of another database
+     * @throws IllegalStateException    if the database cannot be reached or migrated
+     */
+    public static JdbcStore open(String jdbcUrl, JdbcStoreOptions options) {
+        Dialect dialect = Dialect.fromUrl(jdbcUrl);
+        Objects.requireNonNull(options, "options must not be null");
+        HikariDataSource pool = Pools.open(jdbcUrl, dialect, options.poolSize(dialect));
+        try {
+            JdbcStore store = start(pool, pool, dialect, options);
+            LOG.info("Opened {} store at {} with {}, pool size {}", dialect, Pools.redact(jdbcUrl), options,
+                    options.poolSize(dialect));
+            return store;
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens a store on connections from {@code dataSource}, which the store does not close. For
+     * SQLite, configure the connections yourself (WAL mode and a busy timeout are recommended).
+     *
+     * @throws IllegalStateException if the database cannot be reached or migrated
+     */
+    public static JdbcStore open(DataSource dataSource, Dialect dialect) {
+        return open(dataSource, dialect, JdbcStoreOptions.defaults());
+    }
+
+    /**
+     * Opens a store on connections from {@code dataSource}, which the store does not close;
+     * {@link JdbcStoreOptions#poolSize()} does not apply.
+     *
+     * @throws IllegalStateException if the database cannot be reached or migrated
+     */
+    public static JdbcStore open(DataSource dataSource, Dialect dialect, JdbcStoreOptions options) {
+        Objects.requireNonNull(dataSource, "dataSource must not be null");
+        Objects.requireNonNull(dialect, "dialect must not be null");
+        Objects.requireNonNull(options, "options must not be null");
+        JdbcStore store = start(dataSource, null, dialect, options);
+        LOG.info("Opened {} store on a given DataSource with {}", dialect, options);
+        return store;
+    }
+
+    private static JdbcStore start(DataSource ds, HikariDataSource pool, Dialect dialect, JdbcStoreOptions options) {
+        if (options.migrate()) {
+            try {
+                int ran = Migrations.migrate(ds, dialect, dialect == Dialect.POSTGRESQL ? options.schema() : null);
+                if (ran > 0) {
+                    LOG.info("Applied {} schema migration(s) to the {} store", ran, dialect);
+                }
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("cannot migrate the " + dialect + " store: " + e.getMessage(), e);
+            }
+        }
+        return new JdbcStore(ds, pool, dialect, options);
+    }
+
+    /** The database this store uses. */
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    @Override
+    public WorkflowRow saveWorkflow(String name, String specJson, Instant now) {
+        requireText(name, "name");
+        Objects.requireNonNull(specJson, "specJson must not be null");
+        long at = Millis.required(now, "now");
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return db.write("saveWorkflow", (ctx, c) -> workflows.save(ctx, name, specJson, at));
+            } catch (IllegalStateException e) {
+                // Two nodes saved the same new version at once; the next try sees the winner's row.
+                if (attempt >= 3 || !Database.isUniqueViolation(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    @Override
+    public Optional<WorkflowRow> findWorkflow(String name) {
+        requireText(name, "name");
+        return db.read("findWorkflow", (ctx, c) -> workflows.findLatest(ctx, name));
+    }
+
+    @Override
+    public Optional<WorkflowRow> findWorkflowVersion(long versionId) {
+        return db.read("findWorkflowVersion", (ctx, c) -> workflows.findVersion(ctx, versionId));
+    }
+
+    @Override
+    public List<WorkflowRow> listWorkflows() {
+        return db.read("listWorkflows", (ctx, c) -> workflows.listLatest(ctx));
+    }
+
+    @Override
+    public boolean deleteWorkflow(String name, Instant now) {
+        requireText(name, "name");
+        long at = Millis.required(now, "now");
+        return db.write("deleteWorkflow", (ctx, c) -> workflows.delete(ctx, name, at));
+    }
+
+    @Override
+    public CreatedRun createRun(NewRun run, Instant now) {
+        RunCreator.validate(run);
+        long at = Millis.required(now, "now");
+        return db.write("createRun", (ctx, c) -> runCreator.create(ctx, c, run, at));
+    }
+
+    @Override
+    public Optional<RunRow> findRun(long runId) {
+        return db.read("findRun", (ctx, c) -> runs.find(ctx, runId));
+    }
+
+    @Override
+    public List<RunRow> listRuns(RunFilter filter) {
+        Objects.requireNonNull(filter, "filter must not be null");
+        return db.read("listRuns", (ctx, c) -> runs.list(ctx, filter));
+    }
+
+    @Override
+    public List<TaskInfo> listTasks(long runId) {
+        return db.read("listTasks", (ctx, c) -> tasks.listTasks(ctx, runId));
+    }
+
+    @Override
+    public List<AttemptInfo> listAttempts(long taskId) {
+        return db.read("listAttempts", (ctx, c) -> tasks.listAttempts(ctx, taskId));
+    }
+
+    @Override
+    public List<ClaimedTask> claimReady(String nodeId, int limit, Instant now) {
+        requireText(nodeId, "nodeId");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+        long at = Millis.required(now, "now");
+        return db.write("claimReady", (ctx, c) -> claims.claim(ctx, c, nodeId, limit, at));
+    }
+
+    @Override
+    public List<Long> applyUpdates(List<TaskUpdate> batch, Instant now) {
+        Objects.requireNonNull(batch, "updates must not be null");
+        long at = Millis.required(now, "now");
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        return db.write("applyUpdates", (ctx, c) -> updates.apply(ctx, c, batch, at));
+    }
+
+    @Override
+    public void heartbeat(String nodeId, Instant now) {
+        requireText(nodeId, "nodeId");
+        long at = Millis.required(now, "now");
+        db.write("heartbeat", (ctx, c) -> {
+            nodes.heartbeat(ctx, nodeId, at);
+            return null;
+        });
+    }
+
+    @Override
+    public List<ClaimedTask> takeOverDeadNodes(String nodeId, Instant expiredBefore, Instant now) {
+        requireText(nodeId, "nodeId");
+        long before = Millis.required(expiredBefore, "expiredBefore");
+        long at = Millis.required(now, "now");
+        return db.write("takeOverDeadNodes", (ctx, c) -> nodes.takeOver(ctx, nodeId, before, at));
+    }
+
+    @Override
+    public void removeNode(String nodeId) {
+        requireText(nodeId, "nodeId");
+        db.write("removeNode", (ctx, c) -> {
+            nodes.remove(ctx, nodeId);
+            return null;
+        });
+    }
+
+    /** Closes the connection pool this store created; a given {@code DataSource} stays open. */
+    @Override
+    public void close() {
+        if (ownedPool != null) {
+            ownedPool.close();
+        }
+    }
+
+    private static void requireText(String value, String name) {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException(name + " must not be null or empty");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.orchestrator.jdbc.internal;
+
+import org.jooq.Field;
+import org.jooq.impl.DSL;
+
+/**
+ * Status literals, inlined (never bound) so that the partial indexes on {@code tasks} match.
+ * Step statuses are internal: {@code WAITING} (upstream steps pending), {@code READY} (its tasks
+ * may run), {@code SUCCEEDED}, {@code FAILED}, {@code SKIPPED}.
+ */
+public final class Statuses {
+
+    private Statuses() {
+    }
+
+    public static final String STEP_WAITING = "WAITING";
+    public static final String STEP_READY = "READY";
+    public static final String STEP_SUCCEEDED = "SUCCEEDED";
+    public static final String STEP_FAILED = "FAILED";
+    public static final String STEP_SKIPPED = "SKIPPED";
+
+    /** {@code value} as an inlined SQL string literal. */
+    public static Field<String> lit(String value) {
+        return DSL.inline(value);
+    }
+
+    /** {@code value}'s name as an inlined SQL string literal. */
+    public static Field<String> lit(Enum<?> value) {
+        return DSL.inline(value.name());
+    }
+}

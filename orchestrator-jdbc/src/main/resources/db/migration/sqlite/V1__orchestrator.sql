@@ -1,0 +1,100 @@
+-- Orchestrator schema, version 1 (SQLite). Times are epoch milliseconds (INTEGER), always
+-- passed in by the caller: the database clock is never read. Released migrations are never edited.
+
+CREATE TABLE workflows (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    name        TEXT    NOT NULL,
+    version     INTEGER NOT NULL,
+    spec_json   TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL,
+    deleted     INTEGER NOT NULL DEFAULT 0,
+    deleted_at  INTEGER,
+    CONSTRAINT workflows_name_version_uq UNIQUE (name, version)
+);
+
+CREATE TABLE runs (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    workflow_version_id INTEGER NOT NULL REFERENCES workflows (id),
+    workflow_name       TEXT    NOT NULL,
+    status              TEXT    NOT NULL,
+    triggered_by        TEXT    NOT NULL,
+    params_json         TEXT    NOT NULL,
+    idempotency_key     TEXT,
+    task_count          INTEGER NOT NULL,
+    succeeded           INTEGER NOT NULL DEFAULT 0,
+    failed              INTEGER NOT NULL DEFAULT 0,
+    finished            INTEGER NOT NULL DEFAULT 0,
+    created_at          INTEGER NOT NULL,
+    started_at          INTEGER,
+    finished_at         INTEGER,
+    CONSTRAINT runs_idempotency_uq UNIQUE (workflow_name, idempotency_key)
+);
+CREATE INDEX runs_newest_idx ON runs (created_at, id);
+CREATE INDEX runs_workflow_newest_idx ON runs (workflow_name, created_at, id);
+CREATE INDEX runs_status_newest_idx ON runs (status, created_at, id);
+
+CREATE TABLE run_steps (
+    run_id       INTEGER NOT NULL REFERENCES runs (id),
+    step_index   INTEGER NOT NULL,
+    name         TEXT    NOT NULL,
+    task_count   INTEGER NOT NULL,
+    finished     INTEGER NOT NULL DEFAULT 0,
+    succeeded    INTEGER NOT NULL DEFAULT 0,
+    failed       INTEGER NOT NULL DEFAULT 0,
+    deps_pending INTEGER NOT NULL,
+    status       TEXT    NOT NULL,
+    PRIMARY KEY (run_id, step_index)
+) WITHOUT ROWID;
+
+-- step_index of run_id waits for depends_on of the same run.
+CREATE TABLE step_deps (
+    run_id     INTEGER NOT NULL,
+    depends_on INTEGER NOT NULL,
+    step_index INTEGER NOT NULL,
+    PRIMARY KEY (run_id, depends_on, step_index),
+    FOREIGN KEY (run_id, step_index) REFERENCES run_steps (run_id, step_index)
+) WITHOUT ROWID;
+
+CREATE TABLE tasks (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id         INTEGER NOT NULL REFERENCES runs (id),
+    step_index     INTEGER NOT NULL,
+    task_index     INTEGER NOT NULL,
+    status         TEXT    NOT NULL,
+    attempt        INTEGER NOT NULL DEFAULT 0,
+    ready_at       INTEGER,
+    owner          TEXT,
+    execution_name TEXT,
+    heartbeat_at   INTEGER,
+    exit_code      INTEGER,
+    error          TEXT,
+    output_tail    TEXT,
+    started_at     INTEGER,
+    finished_at    INTEGER,
+    CONSTRAINT tasks_coordinates_uq UNIQUE (run_id, step_index, task_index)
+);
+-- The claim: only PENDING rows are indexed, so it costs the same with millions of ended tasks.
+CREATE INDEX tasks_ready_idx ON tasks (ready_at, id) WHERE status = 'PENDING';
+-- Take-over and in-flight lookups by owner.
+CREATE INDEX tasks_in_flight_idx ON tasks (owner, id) WHERE status IN ('DISPATCHED', 'RUNNING');
+
+CREATE TABLE attempts (
+    task_id        INTEGER NOT NULL REFERENCES tasks (id),
+    attempt        INTEGER NOT NULL,
+    outcome        TEXT    NOT NULL,
+    node           TEXT    NOT NULL,
+    execution_name TEXT,
+    exit_code      INTEGER,
+    error          TEXT,
+    output_tail    TEXT,
+    output_ref     TEXT,
+    started_at     INTEGER NOT NULL,
+    finished_at    INTEGER,
+    PRIMARY KEY (task_id, attempt)
+) WITHOUT ROWID;
+
+CREATE TABLE nodes (
+    id           TEXT    PRIMARY KEY,
+    heartbeat_at INTEGER NOT NULL,
+    started_at   INTEGER NOT NULL
+) WITHOUT ROWID;
