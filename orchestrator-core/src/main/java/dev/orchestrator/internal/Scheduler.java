@@ -356,6 +356,9 @@ final class Scheduler {
             return false;
         }
         claimRequested = false;
+        // Read the clock after clearing the request: a run triggered before the request was cleared
+        // has ready_at <= this instant, so the claim cannot miss it.
+        now = clock.instant();
         nextPoll = now.plus(config.pollInterval());
         if (retryDue) {
             nextRetry = null;
