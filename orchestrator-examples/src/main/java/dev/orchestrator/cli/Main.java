@@ -1,0 +1,176 @@
+package dev.orchestrator.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Entry point of the {@code orchestrator} command-line tool.
+ *
+ * <p>{@link #run(String[], PrintStream, PrintStream)} runs one command in-process and returns
+ * its exit code (see {@link ExitCodes}); {@link #main(String[])} does the same on the real
+ * standard streams and exits the JVM with that code.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    /** Runs the command in {@code args} and exits with its exit code. */
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        System.out.flush();
+        System.err.flush();
+        System.exit(code);
+    }
+
+    /**
+     * Runs one command in-process.
+     *
+     * @param args command-line arguments, as given to {@code main}
+     * @param out  where command output goes
+     * @param err  where errors go: one line per error, a stack trace only with {@code --verbose}
+     * @return the exit code, one of {@link ExitCodes}
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        configureLogging(args);
+        PrintWriter outWriter = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        PrintWriter errWriter = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        try {
+            return commandLine(outWriter, errWriter).execute(args);
+        } finally {
+            outWriter.flush();
+            errWriter.flush();
+        }
+    }
+
+    /** The configured picocli command line, writing to {@code out} and {@code err}. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new OrchestratorCli());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setUsageHelpAutoWidth(true);
+        cl.setParameterExceptionHandler(parameterErrors());
+        cl.setExecutionExceptionHandler(executionErrors());
+        return cl;
+    }
+
+    private static IParameterExceptionHandler parameterErrors() {
+        return (ex, args) -> {
+            CommandLine cl = ex.getCommandLine();
+            PrintWriter err = cl.getErr();
+            err.println("error: " + describe(ex) + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
+            if (isVerbose(args)) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return ExitCodes.BAD_INPUT;
+        };
+    }
+
+    private static String describe(ParameterException ex) {
+        if (ex instanceof UnmatchedArgumentException u && !u.isUnknownOption()
+                && !u.getCommandLine().getSubcommands().isEmpty() && !u.getUnmatched().isEmpty()) {
+            String first = u.getUnmatched().getFirst();
+            List<String> suggestions = u.getSuggestions().isEmpty()
+                    ? similar(first, u.getCommandLine().getSubcommands().keySet()) : u.getSuggestions();
+            return "unknown command '" + first + "'"
+                    + (suggestions.isEmpty() ? "; commands: " + String.join(", ", u.getCommandLine().getSubcommands().keySet())
+                    : "; did you mean " + String.join(" or ", suggestions.stream().map(s -> "'" + s + "'").toList()) + "?");
+        }
+        if (ex instanceof UnmatchedArgumentException u && u.isUnknownOption()) {
+            List<String> suggestions = u.getSuggestions();
+            String msg = Errors.oneLine(u.getMessage());
+            return suggestions.isEmpty() ? msg : msg + "; did you mean " + String.join(" or ", suggestions) + "?";
+        }
+        return Errors.message(ex);
+    }
+
+    /** Names within two edits of {@code word}: the commands a typo most likely meant. */
+    static List<String> similar(String word, java.util.Collection<String> names) {
+        return names.stream().filter(n -> distance(word.toLowerCase(java.util.Locale.ROOT), n) <= 2).toList();
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private static IExecutionExceptionHandler executionErrors() {
+        return (ex, cl, parseResult) -> {
+            PrintWriter err = cl.getErr();
+            OrchestratorCli root = cl.getCommandSpec().root().userObject() instanceof OrchestratorCli r ? r : null;
+            String db = root != null ? root.db : null;
+            boolean verbose = root != null && root.verbose;
+            int code = Errors.exitCode(ex);
+            String message = Redact.text(Errors.message(ex), db);
+            if (!(ex instanceof CliException) && code == ExitCodes.STORE_UNREACHABLE) {
+                message = "lost the database at " + Redact.url(db) + ": " + Redact.text(Errors.rootMessage(ex), db);
+            }
+            err.println("error: " + message);
+            if (verbose) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return code;
+        };
+    }
+
+    private static boolean isVerbose(String[] args) {
+        return Arrays.asList(args).contains("--verbose") || Arrays.asList(args).contains("-v");
+    }
+
+    /**
+     * Sets slf4j-simple defaults before the first logger exists, unless the user set them:
+     * library logs at WARN (INFO for {@code serve}), connection-pool noise off, everything at
+     * DEBUG with {@code --verbose}.
+     */
+    static void configureLogging(String[] args) {
+        List<String> list = Arrays.asList(args);
+        boolean verbose = isVerbose(args);
+        boolean serve = list.contains("serve");
+        setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
+        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+        setIfAbsent("org.slf4j.simpleLogger.log.dev.orchestrator", verbose ? "debug" : serve ? "info" : "warn");
+        if (!verbose) {
+            // HikariCP logs a failed first connection at ERROR with a stack trace; the CLI reports it in one line.
+            setIfAbsent("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "off");
+            setIfAbsent("org.slf4j.simpleLogger.log.org.flywaydb", "warn");
+            setIfAbsent("org.slf4j.simpleLogger.log.org.jooq", "warn");
+        }
+        setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+        setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss.SSS");
+        // jOOQ prints a logo and tips on first use.
+        setIfAbsent("org.jooq.no-logo", "true");
+        setIfAbsent("org.jooq.no-tips", "true");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+}
