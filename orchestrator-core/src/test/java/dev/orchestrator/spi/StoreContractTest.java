@@ -445,6 +445,7 @@ public abstract class StoreContractTest {
             assertThat(c.status()).isEqualTo(TaskStatus.DISPATCHED);
             assertThat(c.executionName()).isNull();
             assertThat(c.paramsJson()).isEqualTo("{\"a\":\"b\"}");
+            assertThat(c.readyAt()).isEqualTo(T0);
 
             TaskInfo task = task(c);
             assertThat(task.id()).isEqualTo(c.taskId());

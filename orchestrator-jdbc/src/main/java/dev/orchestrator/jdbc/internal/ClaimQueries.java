@@ -5,13 +5,14 @@ import dev.orchestrator.RunStatus;
 import dev.orchestrator.TaskStatus;
 import dev.orchestrator.spi.ClaimedTask;
 import org.jooq.DSLContext;
-import org.jooq.Record5;
+import org.jooq.Record6;
 import org.jooq.Result;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -64,7 +65,7 @@ public final class ClaimQueries {
         var candidates = dialect.lockCandidates(ctx.select(ID).from(t.tasks)
                 .where(STATUS.eq(Statuses.lit(TaskStatus.PENDING))).and(READY_AT.le(now))
                 .orderBy(READY_AT, ID).limit(limit));
-        Result<Record5<Long, Long, Integer, Integer, Integer>> rows = ctx.update(t.tasks)
+        Result<Record6<Long, Long, Integer, Integer, Integer, Long>> rows = ctx.update(t.tasks)
                 .set(STATUS, Statuses.lit(TaskStatus.DISPATCHED))
                 .set(OWNER, nodeId)
                 .set(ATTEMPT, ATTEMPT.plus(DSL.inline(1)))
@@ -72,7 +73,7 @@ public final class ClaimQueries {
                 .set(HEARTBEAT_AT, now)
                 .set(EXECUTION_NAME, DSL.castNull(SQLDataType.VARCHAR))
                 .where(ID.in(candidates))
-                .returningResult(ID, RUN_ID, STEP_INDEX, TASK_INDEX, ATTEMPT)
+                .returningResult(ID, RUN_ID, STEP_INDEX, TASK_INDEX, ATTEMPT, READY_AT)
                 .fetch();
         if (rows.isEmpty()) {
             return List.of();
@@ -88,7 +89,7 @@ public final class ClaimQueries {
         for (var r : rows) {
             RunInfo run = runs.get(r.value2());
             claimed.add(new ClaimedTask(r.value1(), r.value2(), run.workflowVersionId(), r.value3(), r.value4(),
-                    r.value5(), TaskStatus.DISPATCHED, null, run.paramsJson()));
+                    r.value5(), TaskStatus.DISPATCHED, null, run.paramsJson(), Instant.ofEpochMilli(r.value6())));
         }
         claimed.sort(Comparator.comparingLong(ClaimedTask::taskId));
         return claimed;
