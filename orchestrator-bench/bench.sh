@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The Orchestrator load harness: builds what it needs, runs every workload end to end on a fresh
+# database each, prints a table and writes orchestrator-bench/target/bench-results.json.
+#
+#   orchestrator-bench/bench.sh [--store sqlite|postgres|both] [--quick] [--workloads noop,latency,...]
+#                               [--process-concurrency N] [--skip-build]
+#   environment: BENCH_PG_URL (PostgreSQL base URL), BENCH_POLL_MS (orchestrator poll interval)
+#
+# PostgreSQL is expected on 127.0.0.1:5432 (user postgres, database test); each workload gets its
+# own schema, dropped afterwards. Override with BENCH_PG_URL=jdbc:postgresql://...?user=...
+# --quick finishes in under 3 minutes; the full run in under 20.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+java_major() { "$1" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1; }
+if [ -z "${JAVA_HOME:-}" ] || [ "$(java_major "$JAVA_HOME/bin/java")" -lt 21 ] 2>/dev/null; then
+  for candidate in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-21-jdk-amd64 /usr/lib/jvm/*; do
+    if [ -x "$candidate/bin/java" ] && [ "$(java_major "$candidate/bin/java")" -ge 21 ] 2>/dev/null; then
+      export JAVA_HOME="$candidate"
+      break
+    fi
+  done
+fi
+if [ -z "${JAVA_HOME:-}" ] || [ "$(java_major "$JAVA_HOME/bin/java")" -lt 21 ]; then
+  echo "bench.sh: no JDK 21 or newer found; set JAVA_HOME to one" >&2
+  exit 1
+fi
+export PATH="$JAVA_HOME/bin:$PATH"
+
+build=1
+store=both
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --skip-build) build=0 ;;
+    --store) store="$2"; args+=("$1" "$2"); shift ;;
+    --store=*) store="${1#--store=}"; args+=(--store "$store") ;;
+    *) args+=("$1") ;;
+  esac
+  shift
+done
+
+if [ "$store" != sqlite ] && ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+  if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+    echo "bench.sh: starting PostgreSQL" >&2
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start || true
+    for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+  fi
+fi
+
+if [ "$build" = 1 ]; then
+  echo "bench.sh: building orchestrator-core, orchestrator-jdbc and orchestrator-bench (skipping tests)" >&2
+  mvn -q -B -Dstyle.color=never -pl orchestrator-core,orchestrator-jdbc install -DskipTests 2>&1 | grep -v 'WARNING' >&2 || true
+  mvn -q -B -Dstyle.color=never -pl orchestrator-bench package -DskipTests 2>&1 | grep -v 'WARNING' >&2 || true
+fi
+jar=orchestrator-bench/target/benchmarks.jar
+if [ ! -f "$jar" ]; then
+  echo "bench.sh: $jar is missing; the build failed (run mvn -pl orchestrator-core,orchestrator-jdbc,orchestrator-bench -am package)" >&2
+  exit 1
+fi
+
+pg=()
+if [ -n "${BENCH_PG_URL:-}" ]; then pg+=("-Dbench.pg.url=$BENCH_PG_URL"); fi
+# BENCH_POLL_MS: the orchestrators' poll interval (default: the builder's 5 s).
+if [ -n "${BENCH_POLL_MS:-}" ]; then pg+=("-Dbench.pollMillis=$BENCH_POLL_MS"); fi
+exec java -Xmx2g --enable-native-access=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn "${pg[@]}" \
+  -cp "$jar" dev.orchestrator.bench.LoadHarness --out orchestrator-bench/target/bench-results.json "${args[@]}"
