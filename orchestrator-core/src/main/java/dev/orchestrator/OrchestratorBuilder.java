@@ -27,8 +27,9 @@ public final class OrchestratorBuilder {
     private int maxConcurrency = 64;
     private int batchSize = 512;
     private Duration pollInterval = Duration.ofSeconds(5);
-    private Duration heartbeatInterval = Duration.ofSeconds(10);
-    private Duration nodeLease = Duration.ofSeconds(60);
+    private Duration maxPollInterval;
+    private Duration heartbeatInterval = Duration.ofSeconds(30);
+    private Duration nodeLease = Duration.ofSeconds(90);
     private Duration shutdownTimeout = Duration.ofSeconds(30);
     private Clock clock = Clock.systemUTC();
     private String nodeId;
@@ -111,7 +112,19 @@ public final class OrchestratorBuilder {
         return this;
     }
 
-    /** How often this node records that it is alive and looks for dead nodes. At least 10 ms. Default 10 s. */
+    /**
+     * The longest the safety-net poll waits: while polls find nothing and nothing runs on this
+     * node, the wait doubles from {@link #pollInterval(Duration)} up to this, so an idle node costs
+     * next to nothing. Runs triggered through this orchestrator are still claimed at once; runs
+     * triggered by another process may wait up to this long on an idle node. At least the poll
+     * interval. Default 60 s, or the poll interval if that is longer.
+     */
+    public OrchestratorBuilder maxPollInterval(Duration maxPollInterval) {
+        this.maxPollInterval = atLeast("maxPollInterval", maxPollInterval, Duration.ofMillis(10));
+        return this;
+    }
+
+    /** How often this node records that it is alive and looks for dead nodes. At least 10 ms. Default 30 s. */
     public OrchestratorBuilder heartbeatInterval(Duration heartbeatInterval) {
         this.heartbeatInterval = atLeast("heartbeatInterval", heartbeatInterval, Duration.ofMillis(10));
         return this;
@@ -119,7 +132,7 @@ public final class OrchestratorBuilder {
 
     /**
      * How long a node may go without a heartbeat before others take over its tasks. Must be
-     * longer than the heartbeat interval. Default 60 s.
+     * longer than the heartbeat interval. Default 90 s.
      */
     public OrchestratorBuilder nodeLease(Duration nodeLease) {
         this.nodeLease = atLeast("nodeLease", nodeLease, Duration.ofMillis(20));
@@ -170,11 +183,17 @@ public final class OrchestratorBuilder {
             throw new IllegalArgumentException("nodeLease (" + nodeLease + ") must be longer than heartbeatInterval ("
                     + heartbeatInterval + ")");
         }
+        if (maxPollInterval != null && maxPollInterval.compareTo(pollInterval) < 0) {
+            throw new IllegalArgumentException("maxPollInterval (" + maxPollInterval + ") must be at least pollInterval ("
+                    + pollInterval + ")");
+        }
+        Duration maxPoll = maxPollInterval != null ? maxPollInterval
+                : pollInterval.compareTo(Duration.ofSeconds(60)) > 0 ? pollInterval : Duration.ofSeconds(60);
         ClassLoader loader = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
         String id = nodeId != null ? nodeId : ManagementFactory.getRuntimeMXBean().getName() + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         var config = new OrchestratorConfig(store, store == null ? storeUrl : null, Map.copyOf(executors),
-                Map.copyOf(executorConfig), maxConcurrency, batchSize, pollInterval, heartbeatInterval, nodeLease,
+                Map.copyOf(executorConfig), maxConcurrency, batchSize, pollInterval, maxPoll, heartbeatInterval, nodeLease,
                 shutdownTimeout, clock, id, loader, listener);
         return new DefaultOrchestrator(config);
     }

@@ -29,6 +29,13 @@ class OrchestratorBuilderTest {
     }
 
     @Test
+    void aMaxPollIntervalBelowThePollIntervalIsRefused() {
+        assertThatThrownBy(() -> Orchestrator.builder().pollInterval(Duration.ofSeconds(10))
+                .maxPollInterval(Duration.ofSeconds(5)).build())
+                .hasMessage("maxPollInterval (PT5S) must be at least pollInterval (PT10S)");
+    }
+
+    @Test
     void aStoreUrlNoProviderHandlesNamesTheArtifactToAdd() {
         assertThatThrownBy(() -> Orchestrator.builder().storeUrl("jdbc:sqlite:x.db").build())
                 .isInstanceOf(IllegalArgumentException.class)

@@ -312,4 +312,29 @@ public abstract class OrchestratorContractTest {
         assertThat(worker.run(run.id()).await(Duration.ofSeconds(30)).status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(noop.starts.get()).isEqualTo(10);
     }
+
+    @Test
+    void severalNodesOnOneStoreRunEveryTaskExactlyOnce() throws Exception {
+        List<Orchestrator> nodes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Orchestrator node = builder().nodeId("node-" + i).maxConcurrency(16).batchSize(64).build();
+            opened.add(node);
+            nodes.add(node);
+        }
+        nodes.getFirst().register(WorkflowSpec.of("shared", StepSpec.builder("s", "noop").tasks(2000)));
+        List<RunHandle> runs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            runs.add(nodes.get(i).trigger("shared"));
+        }
+        nodes.forEach(Orchestrator::start);
+        for (RunHandle run : runs) {
+            assertThat(run.await(Duration.ofMinutes(2)).status()).isEqualTo(RunStatus.SUCCEEDED);
+        }
+        assertThat(noop.overlapSeen).as("a task had two live attempts").isFalse();
+        assertThat(noop.starts.get()).as("every task started exactly once").isEqualTo(6000);
+        for (RunHandle run : runs) {
+            assertThat(nodes.getFirst().tasks(run.id())).hasSize(2000)
+                    .allSatisfy(t -> assertThat(t.attempt()).isEqualTo(1));
+        }
+    }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
 /** The builder's validated settings. */
 public record OrchestratorConfig(Store store, String storeUrl, Map<String, Executor> executors,
                                  Map<String, Map<String, String>> executorConfig, int maxConcurrency, int batchSize,
-                                 Duration pollInterval, Duration heartbeatInterval, Duration nodeLease,
+                                 Duration pollInterval, Duration maxPollInterval, Duration heartbeatInterval, Duration nodeLease,
                                  Duration shutdownTimeout, Clock clock, String nodeId, ClassLoader classLoader,
                                  OrchestratorListener listener) {
 
@@ -19,7 +19,7 @@ public record OrchestratorConfig(Store store, String storeUrl, Map<String, Execu
     public String describe() {
         return "node=" + nodeId + " store=" + (store != null ? store.getClass().getSimpleName() : redact(storeUrl))
                 + " maxConcurrency=" + maxConcurrency + " batchSize=" + batchSize + " pollInterval=" + pollInterval
-                + " heartbeatInterval=" + heartbeatInterval + " nodeLease=" + nodeLease
+                + " maxPollInterval=" + maxPollInterval + " heartbeatInterval=" + heartbeatInterval + " nodeLease=" + nodeLease
                 + " shutdownTimeout=" + shutdownTimeout;
     }
 

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -70,6 +71,10 @@ final class Scheduler {
     // Loop-thread state.
     private final Map<Long, InFlight> inFlight = new HashMap<>();
     private final List<TaskUpdate> unwritten = new ArrayList<>();
+    /** Claimed (DISPATCHED in the store) but not started yet: fills a freed slot without a round trip. */
+    private final ArrayDeque<ClaimedTask> prefetched = new ArrayDeque<>();
+    private final int prefetchLimit;
+    private int idlePolls;
     private final Map<Long, Map<String, String>> paramsByRun = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Map<String, String>> eldest) {
@@ -91,6 +96,7 @@ final class Scheduler {
         this.waiters = waiters;
         this.clock = config.clock();
         this.listener = new SafeListener(config.listener());
+        this.prefetchLimit = Math.min(config.batchSize(), config.maxConcurrency());
     }
 
     void start() {
@@ -168,14 +174,19 @@ final class Scheduler {
     /** One pass of the loop; returns false when the loop should end. */
     private boolean iterate() {
         Instant now = clock.instant();
-        boolean worked = writeUpdates(now);
+        boolean worked = drainInbox(now);
+        // Refill the slots that ended before writing their ends: the next task starts without a round trip.
+        worked |= startPrefetched(now);
+        worked |= flushUpdates(now);
         if (abandon) {
             return false;
         }
         runTimers(now);
         if (!stopping) {
-            worked |= claimAndDispatch(now);
-        } else if (inFlight.isEmpty() && inbox.isEmpty() && unwritten.isEmpty()) {
+            worked |= claim(now);
+        }
+        worked |= startPrefetched(clock.instant());
+        if (stopping && inFlight.isEmpty() && prefetched.isEmpty() && inbox.isEmpty() && unwritten.isEmpty()) {
             return false;
         }
         if (!worked && !signal.getAndSet(false)) {
@@ -204,7 +215,7 @@ final class Scheduler {
 
     // ---- status updates
 
-    private boolean writeUpdates(Instant now) {
+    private boolean drainInbox(Instant now) {
         Reported r;
         int n = 0;
         while (n < MAX_UPDATES_PER_WRITE && (r = inbox.poll()) != null) {
@@ -214,8 +225,12 @@ final class Scheduler {
         if (n > 0) {
             queued.addAndGet(-n);
         }
+        return n > 0;
+    }
+
+    private boolean flushUpdates(Instant now) {
         if (unwritten.isEmpty() || now.isBefore(storeRetryAt)) {
-            return n > 0;
+            return false;
         }
         try {
             long t0 = System.nanoTime();
@@ -238,7 +253,7 @@ final class Scheduler {
             storeRetryAt = now.plus(STORE_RETRY);
             log.warn("could not write {} status updates; keeping them and retrying in {}: {}", unwritten.size(),
                     STORE_RETRY, e.toString());
-            return n > 0;
+            return false;
         }
     }
 
@@ -346,12 +361,13 @@ final class Scheduler {
 
     // ---- claim and dispatch
 
-    private boolean claimAndDispatch(Instant now) {
+    /** Claims ready tasks into {@link #prefetched}, up to the free slots plus a prefetch of one batch. */
+    private boolean claim(Instant now) {
         boolean retryDue = nextRetry != null && !now.isBefore(nextRetry);
         if (!claimRequested && now.isBefore(nextPoll) && !retryDue) {
             return false;
         }
-        int free = config.maxConcurrency() - inFlight.size();
+        int free = config.maxConcurrency() + prefetchLimit - inFlight.size() - prefetched.size();
         if (free <= 0) {
             return false;
         }
@@ -359,7 +375,6 @@ final class Scheduler {
         // Read the clock after clearing the request: a run triggered before the request was cleared
         // has ready_at <= this instant, so the claim cannot miss it.
         now = clock.instant();
-        nextPoll = now.plus(config.pollInterval());
         if (retryDue) {
             nextRetry = null;
         }
@@ -376,8 +391,27 @@ final class Scheduler {
         if (claimed.size() == limit) {
             claimRequested = true; // there may be more ready
         }
-        dispatch(claimed, now, false);
+        // When polls keep finding nothing and nothing runs, the safety net backs off (local
+        // triggers and completions still wake the loop at once).
+        idlePolls = claimed.isEmpty() && inFlight.isEmpty() && prefetched.isEmpty() ? Math.min(idlePolls + 1, 20) : 0;
+        Duration wait = config.pollInterval().multipliedBy(1L << Math.min(idlePolls, 16));
+        nextPoll = now.plus(wait.compareTo(config.maxPollInterval()) > 0 ? config.maxPollInterval() : wait);
+        prefetched.addAll(claimed);
         return !claimed.isEmpty();
+    }
+
+    /** Starts prefetched tasks in the free slots. */
+    private boolean startPrefetched(Instant now) {
+        int n = Math.min(config.maxConcurrency() - inFlight.size(), prefetched.size());
+        if (n <= 0) {
+            return false;
+        }
+        List<ClaimedTask> batch = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            batch.add(prefetched.poll());
+        }
+        dispatch(batch, now, false);
+        return true;
     }
 
     private void dispatch(List<ClaimedTask> claimed, Instant now, boolean takeOver) {

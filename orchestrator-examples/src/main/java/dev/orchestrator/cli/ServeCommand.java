@@ -42,7 +42,8 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     @SuppressWarnings("try") // the shutdown hook is only held while serving
     public Integer call() {
-        Orchestrator o = root.open(b -> b.maxConcurrency(maxConcurrency).pollInterval(poll).shutdownTimeout(shutdownTimeout));
+        Orchestrator o = root.open(b -> b.maxConcurrency(maxConcurrency).pollInterval(poll).maxPollInterval(poll)
+                .shutdownTimeout(shutdownTimeout));
         CountDownLatch stopped = new CountDownLatch(1);
         try (Shutdown ignored = Shutdown.closeOnExit(o, stopped::countDown)) {
             o.start();
