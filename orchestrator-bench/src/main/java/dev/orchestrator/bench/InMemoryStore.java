@@ -182,7 +182,7 @@ public final class InMemoryStore implements Store {
                 t.run.startedAt = now;
             }
             out.add(new ClaimedTask(t.id, t.run.id, t.run.workflow.versionId(), t.stepIndex, t.taskIndex, t.attempt,
-                    t.status, null, t.run.spec.paramsJson(), t.readyAt));
+                    t.status, null, t.run.spec.paramsJson(), t.readyAt, now));
         }
         return out;
     }

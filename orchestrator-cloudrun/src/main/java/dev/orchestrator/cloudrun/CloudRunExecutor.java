@@ -44,7 +44,8 @@ import java.util.Set;
  * container sees {@code ORCHESTRATOR_TASK_INDEX_OFFSET = a} and computes its orchestrator task
  * index as {@code ORCHESTRATOR_TASK_INDEX_OFFSET + CLOUD_RUN_TASK_INDEX}; it also sees
  * {@code ORCHESTRATOR_RUN_ID}, {@code ORCHESTRATOR_ATTEMPT}, {@code ORCHESTRATOR_TASK_COUNT} (the
- * step's total), {@code ORCHESTRATOR_WORKFLOW}, {@code ORCHESTRATOR_STEP} and the run parameters.
+ * step's total), {@code ORCHESTRATOR_WORKFLOW}, {@code ORCHESTRATOR_STEP} and each run parameter
+ * {@code k} as {@code ORCHESTRATOR_PARAM_k}, as process tasks do.
  * Each orchestrator task ends with its own status and exit code, read from the Tasks API when the
  * execution ends. Set the Cloud Run job's own task retries to 0 and let the orchestrator's retry
  * policy retry failed tasks.

@@ -124,7 +124,7 @@ class CloudRunExecutorTest {
         assertThat(first.getOverrides().getTimeout().getSeconds()).isEqualTo(600);
         assertThat(first.getOverrides().getContainerOverrides(0).getArgsList()).containsExactly("--mode", "resize");
         assertThat(env(first)).containsEntry("ORCHESTRATOR_RUN_ID", "7").containsEntry("ORCHESTRATOR_ATTEMPT", "1")
-                .containsEntry("ORCHESTRATOR_TASK_COUNT", "2500").containsEntry("date", "2024-05-01")
+                .containsEntry("ORCHESTRATOR_TASK_COUNT", "2500").containsEntry("ORCHESTRATOR_PARAM_date", "2024-05-01")
                 .containsEntry("BUCKET", "images");
 
         var names = new HashSet<String>();

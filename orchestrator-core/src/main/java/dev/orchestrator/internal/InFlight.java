@@ -27,12 +27,13 @@ final class InFlight implements StatusSink {
     Instant cancelledAt;
     String cancelReason;
 
-    InFlight(TaskContext context, StepSpec step, Executor executor, Scheduler scheduler, Instant now) {
+    InFlight(TaskContext context, StepSpec step, Executor executor, Scheduler scheduler, Instant startedAt,
+             Instant now) {
         this.context = context;
         this.step = step;
         this.executor = executor;
         this.scheduler = scheduler;
-        this.dispatchedAt = now;
+        this.dispatchedAt = startedAt;
         this.lastHeartbeat = now;
     }
 

@@ -174,18 +174,17 @@ final class Scheduler {
     /** One pass of the loop; returns false when the loop should end. */
     private boolean iterate() {
         Instant now = clock.instant();
-        boolean worked = drainInbox(now);
-        // Refill the slots that ended before writing their ends: the next task starts without a round trip.
-        worked |= startPrefetched(now);
+        boolean worked = refill(now);
         worked |= flushUpdates(now);
         if (abandon) {
             return false;
         }
+        worked |= refill(clock.instant());
         runTimers(now);
         if (!stopping) {
             worked |= claim(now);
         }
-        worked |= startPrefetched(clock.instant());
+        worked |= refill(clock.instant());
         if (stopping && inFlight.isEmpty() && prefetched.isEmpty() && inbox.isEmpty() && unwritten.isEmpty()) {
             return false;
         }
@@ -214,6 +213,15 @@ final class Scheduler {
     }
 
     // ---- status updates
+
+    /**
+     * Takes the reports queued so far and starts prefetched tasks in the slots that ended. Runs
+     * between the store calls so a slot never waits for more than one of them to be refilled.
+     */
+    private boolean refill(Instant now) {
+        boolean drained = drainInbox(now);
+        return startPrefetched(now) || drained;
+    }
 
     private boolean drainInbox(Instant now) {
         Reported r;
@@ -420,7 +428,7 @@ final class Scheduler {
         for (ClaimedTask c : claimed) {
             InFlight t;
             try {
-                t = inFlight(c, now);
+                t = inFlight(c, takeOver && c.startedAt() != null ? c.startedAt() : now, now);
             } catch (RuntimeException e) {
                 // No executor or no spec: the attempt cannot start; record why, never stop the loop.
                 unwritten.add(TaskUpdate.ended(c.taskId(), c.attempt(), AttemptOutcome.FAILED, null,
@@ -473,14 +481,15 @@ final class Scheduler {
         }
     }
 
-    private InFlight inFlight(ClaimedTask c, Instant now) {
+    /** @param startedAt when the attempt started: now for a new one, its claim time for a taken-over one */
+    private InFlight inFlight(ClaimedTask c, Instant startedAt, Instant now) {
         WorkflowSpec spec = specs.get(c.workflowVersionId());
         StepSpec step = spec.steps().get(c.stepIndex());
         Executor executor = executors.get(step.executor());
         Map<String, String> params = paramsByRun.computeIfAbsent(c.runId(), id -> Json.parseStringMap(c.paramsJson()));
-        Instant deadline = step.timeout() == null ? null : now.plus(step.timeout());
+        Instant deadline = step.timeout() == null ? null : startedAt.plus(step.timeout());
         TaskContext ctx = new TaskContext(c.taskId(), c.runId(), spec.name(), step.name(), c.stepIndex(), c.taskIndex(),
                 step.taskCount(), c.attempt(), params, step.job(), deadline, c.executionName());
-        return new InFlight(ctx, step, executor, this, now);
+        return new InFlight(ctx, step, executor, this, startedAt, now);
     }
 }

@@ -17,13 +17,10 @@ import java.time.Instant;
  * @param executionName     the execution in flight (take-over only), or {@code null}
  * @param paramsJson        the run's parameters as JSON
  * @param readyAt           when the task became ready (for dispatch-lag metrics), or {@code null} if unknown
+ * @param startedAt         when the attempt was claimed: a take-over keeps the attempt's timeout counted from it;
+ *                          {@code null} if unknown (then the timeout counts from dispatch)
  */
 public record ClaimedTask(long taskId, long runId, long workflowVersionId, int stepIndex, int taskIndex, int attempt,
-                          TaskStatus status, String executionName, String paramsJson, Instant readyAt) {
-
-    /** A claimed task whose ready time is not known. */
-    public ClaimedTask(long taskId, long runId, long workflowVersionId, int stepIndex, int taskIndex, int attempt,
-                       TaskStatus status, String executionName, String paramsJson) {
-        this(taskId, runId, workflowVersionId, stepIndex, taskIndex, attempt, status, executionName, paramsJson, null);
-    }
+                          TaskStatus status, String executionName, String paramsJson, Instant readyAt,
+                          Instant startedAt) {
 }

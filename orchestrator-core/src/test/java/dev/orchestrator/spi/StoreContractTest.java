@@ -446,6 +446,7 @@ public abstract class StoreContractTest {
             assertThat(c.executionName()).isNull();
             assertThat(c.paramsJson()).isEqualTo("{\"a\":\"b\"}");
             assertThat(c.readyAt()).isEqualTo(T0);
+            assertThat(c.startedAt()).isEqualTo(at(100));
 
             TaskInfo task = task(c);
             assertThat(task.id()).isEqualTo(c.taskId());
@@ -965,6 +966,7 @@ public abstract class StoreContractTest {
             assertThat(running.runId()).isEqualTo(run.id());
             assertThat(running.paramsJson()).isEqualTo("{}");
             assertThat(running.workflowVersionId()).isEqualTo(run.workflowVersionId());
+            assertThat(running.startedAt()).as("the attempt's claim time, for its timeout").isEqualTo(T0);
             ClaimedTask dispatched = taken.stream().filter(t -> t.taskId() == dead.get(1).taskId()).findFirst().orElseThrow();
             assertThat(dispatched.status()).isEqualTo(TaskStatus.DISPATCHED);
             assertThat(dispatched.executionName()).isNull();

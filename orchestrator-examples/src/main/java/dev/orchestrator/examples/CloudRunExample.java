@@ -248,8 +248,9 @@ public final class CloudRunExample {
             orchestrator.start();
             orchestrator.register(workflow(config));
 
-            // Per-run values: every task's container gets each parameter as an environment variable
-            // under its own name (here DATE and MODE), next to ORCHESTRATOR_RUN_ID, ORCHESTRATOR_ATTEMPT,
+            // Per-run values: every task's container gets each parameter k as the environment variable
+            // ORCHESTRATOR_PARAM_k (here ORCHESTRATOR_PARAM_DATE and ORCHESTRATOR_PARAM_MODE), next to
+            // ORCHESTRATOR_RUN_ID, ORCHESTRATOR_ATTEMPT,
             // ORCHESTRATOR_TASK_COUNT, ORCHESTRATOR_WORKFLOW, ORCHESTRATOR_STEP and
             // ORCHESTRATOR_TASK_INDEX_OFFSET. The idempotency key makes a re-run of this program on the
             // same day return the same run instead of starting the work twice.

@@ -281,8 +281,10 @@ public final class CloudRunEngine implements AutoCloseable {
 
     private RunJobRequest runJobRequest(Launch launch) {
         TaskContext first = launch.members.get(0).task();
-        var env = new LinkedHashMap<String, String>(first.parameters());
-        env.putAll(first.job().environment());
+        // Same environment as the process executor: the step's, then each run parameter k as
+        // ORCHESTRATOR_PARAM_k (so a parameter can never replace PATH and the like), then coordinates.
+        var env = new LinkedHashMap<String, String>(first.job().environment());
+        first.parameters().forEach((k, v) -> env.put("ORCHESTRATOR_PARAM_" + k, v));
         env.put(ENV_OFFSET, Integer.toString(launch.offset));
         env.put(ENV_RUN_ID, Long.toString(first.runId()));
         env.put(ENV_ATTEMPT, Integer.toString(first.attempt()));

@@ -89,7 +89,8 @@ public final class ClaimQueries {
         for (var r : rows) {
             RunInfo run = runs.get(r.value2());
             claimed.add(new ClaimedTask(r.value1(), r.value2(), run.workflowVersionId(), r.value3(), r.value4(),
-                    r.value5(), TaskStatus.DISPATCHED, null, run.paramsJson(), Instant.ofEpochMilli(r.value6())));
+                    r.value5(), TaskStatus.DISPATCHED, null, run.paramsJson(), Instant.ofEpochMilli(r.value6()),
+                    Instant.ofEpochMilli(now)));
         }
         claimed.sort(Comparator.comparingLong(ClaimedTask::taskId));
         return claimed;

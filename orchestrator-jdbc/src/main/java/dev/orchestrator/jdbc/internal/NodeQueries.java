@@ -6,6 +6,7 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -57,7 +58,7 @@ public final class NodeQueries {
                 .where(Col.STATUS.in(Statuses.lit(TaskStatus.DISPATCHED), Statuses.lit(TaskStatus.RUNNING)))
                 .and(Col.OWNER.in(deadOwners))
                 .returningResult(Col.ID, Col.RUN_ID, Col.STEP_INDEX, Col.TASK_INDEX, Col.ATTEMPT, Col.STATUS,
-                        Col.EXECUTION_NAME)
+                        Col.EXECUTION_NAME, Col.STARTED_AT)
                 .fetch();
         if (rows.isEmpty()) {
             return List.of();
@@ -67,7 +68,8 @@ public final class NodeQueries {
         for (var r : rows) {
             RunInfo run = runs.get(r.value2());
             taken.add(new ClaimedTask(r.value1(), r.value2(), run.workflowVersionId(), r.value3(), r.value4(),
-                    r.value5(), TaskStatus.valueOf(r.value6()), r.value7(), run.paramsJson()));
+                    r.value5(), TaskStatus.valueOf(r.value6()), r.value7(), run.paramsJson(), null,
+                    r.value8() == null ? null : Instant.ofEpochMilli(r.value8())));
         }
         taken.sort(Comparator.comparingLong(ClaimedTask::taskId));
         return taken;
