@@ -19,8 +19,8 @@ import java.time.Instant;
  * @param error         error text, or {@code null}
  * @param outputTail    output tail, or {@code null}
  * @param retryAt       {@link Kind#ENDED} without success only: when set, the task goes back to
- *                      {@code PENDING} with {@code ready_at = retryAt} and its attempt number
- *                      goes up by one; when {@code null}, the task ends
+ *                      {@code PENDING} with {@code ready_at = retryAt} (it keeps its attempt
+ *                      number; the next claim starts attempt + 1); when {@code null}, the task ends
  */
 public record TaskUpdate(long taskId, int attempt, Kind kind, String executionName, String outputRef,
                          AttemptOutcome outcome, Integer exitCode, String error, String outputTail, Instant retryAt) {
