@@ -16,6 +16,7 @@ import dev.orchestrator.jdbc.internal.RunQueries;
 import dev.orchestrator.jdbc.internal.SqliteSupport;
 import dev.orchestrator.jdbc.internal.Tables;
 import dev.orchestrator.jdbc.internal.TaskQueries;
+import dev.orchestrator.jdbc.internal.TaskWriter;
 import dev.orchestrator.jdbc.internal.UpdateApplier;
 import dev.orchestrator.jdbc.internal.WorkflowQueries;
 import dev.orchestrator.spi.ClaimedTask;
@@ -74,8 +75,9 @@ public final class JdbcStore implements Store {
         this.runs = new RunQueries(tables);
         this.runCreator = new RunCreator(tables, runs, renderer);
         this.tasks = new TaskQueries(tables);
-        this.claims = new ClaimQueries(tables, support, renderer);
-        this.updates = new UpdateApplier(tables, renderer, support.taskWriter(tables, renderer));
+        TaskWriter writer = support.taskWriter(tables, renderer, db.jdbc());
+        this.claims = new ClaimQueries(tables, support, renderer, db.jdbc(), writer);
+        this.updates = new UpdateApplier(tables, renderer, db.jdbc(), support, writer);
         this.nodes = new NodeQueries(tables, claims);
     }
 
@@ -270,7 +272,7 @@ public final class JdbcStore implements Store {
             throw new IllegalArgumentException("limit must be at least 1, got " + limit);
         }
         long at = Millis.required(now, "now");
-        return db.write("claimReady", (ctx, c) -> claims.claim(ctx, c, nodeId, limit, at));
+        return db.write("claimReady", (ctx, c) -> claims.claim(c, nodeId, limit, at));
     }
 
     @Override
@@ -313,6 +315,7 @@ public final class JdbcStore implements Store {
     /** Closes the connection pool this store created; a given {@code DataSource} stays open. */
     @Override
     public void close() {
+        db.close();
         if (ownedPool != null) {
             ownedPool.close();
         }

@@ -1,5 +1,6 @@
 package dev.orchestrator.jdbc.internal;
 
+import dev.orchestrator.AttemptOutcome;
 import dev.orchestrator.TaskStatus;
 import dev.orchestrator.spi.TaskUpdate;
 import org.jooq.Condition;
@@ -10,6 +11,8 @@ import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 import static dev.orchestrator.jdbc.internal.Col.q;
@@ -18,21 +21,126 @@ import static dev.orchestrator.jdbc.internal.Col.q;
  * {@link TaskWriter} for PostgreSQL: each write is one {@code UPDATE ... FROM unnest(arrays) WITH
  * ORDINALITY ... RETURNING ord}, so a batch of any size costs one statement, and the returned
  * ordinals tell which updates applied. When one task appears twice in a batch, its row is
- * updated once.
+ * updated once. Every statement is rendered once, with one bind value per array.
  */
 public final class ArrayTaskWriter implements TaskWriter {
 
     private static final Field<Long> ORD = DSL.field(DSL.name("u", "ord"), SQLDataType.BIGINT);
 
-    private final Tables t;
+    private final Jdbc jdbc;
+    private final Stmt insertAttempts;
+    private final Stmt running;
+    private final Stmt attemptsRunning;
+    private final Stmt heartbeats;
+    private final Stmt end;
+    private final Stmt endRunning;
+    private final Stmt retry;
+    private final Stmt attemptsEnded;
+    private final Stmt attemptsEndedRunning;
 
-    /** Writes to {@code tables}. */
-    public ArrayTaskWriter(Tables tables) {
-        this.t = tables;
+    /** Statements for {@code t}, rendered once with {@code r}, run by {@code jdbc}. */
+    public ArrayTaskWriter(Tables t, DSLContext r, Jdbc jdbc) {
+        this.jdbc = jdbc;
+        // Scalar bind values first, then the arrays: the order in which the SQL takes them.
+        insertAttempts = Stmt.of(r, r.insertInto(t.attempts, Col.TASK_ID, Col.ATTEMPT, Col.OUTCOME, Col.NODE,
+                        Col.STARTED_AT)
+                .select(r.select(q("u", Col.TASK_ID), q("u", Col.ATTEMPT), Statuses.lit(AttemptOutcome.RUNNING),
+                                DSL.param(SQLDataType.VARCHAR), DSL.param(SQLDataType.BIGINT))
+                        .from(unnest(long[].class, "task_id", int[].class, "attempt"))), 4);
+        running = Stmt.of(r, r.update(t.tasks.as("t"))
+                .set(Col.HEARTBEAT_AT, DSL.param(SQLDataType.BIGINT))
+                .set(Col.STATUS, Statuses.lit(TaskStatus.RUNNING))
+                .set(Col.EXECUTION_NAME, q("u", Col.EXECUTION_NAME))
+                .from(unnest(long[].class, "id", int[].class, "attempt", String[].class, "execution_name"))
+                .where(liveTask())
+                .returningResult(ORD), 4);
+        attemptsRunning = Stmt.of(r, r.update(t.attempts.as("a"))
+                .set(Col.EXECUTION_NAME, q("u", Col.EXECUTION_NAME))
+                .set(Col.OUTPUT_REF, q("u", Col.OUTPUT_REF))
+                .from(unnest(long[].class, "task_id", int[].class, "attempt", String[].class, "execution_name",
+                        String[].class, "output_ref"))
+                .where(attemptRow()), 4);
+        heartbeats = Stmt.of(r, r.update(t.tasks.as("t"))
+                .set(Col.HEARTBEAT_AT, DSL.param(SQLDataType.BIGINT))
+                .from(unnest(long[].class, "id", int[].class, "attempt"))
+                .where(liveTask()), 3);
+        end = Stmt.of(r, r.update(t.tasks.as("t"))
+                .set(Col.FINISHED_AT, DSL.param(SQLDataType.BIGINT))
+                .set(Col.STATUS, q("u", Col.STATUS))
+                .set(Col.EXIT_CODE, q("u", Col.EXIT_CODE))
+                .set(Col.ERROR, q("u", Col.ERROR))
+                .set(Col.OUTPUT_TAIL, q("u", Col.OUTPUT_TAIL))
+                .set(Col.OWNER, DSL.inline((String) null, SQLDataType.VARCHAR))
+                .from(unnest(long[].class, "id", int[].class, "attempt", String[].class, "status",
+                        int[].class, "exit_code", String[].class, "error", String[].class, "output_tail"))
+                .where(liveTask())
+                .returningResult(ORD, q("t", Col.RUN_ID), q("t", Col.STEP_INDEX)), 7);
+        endRunning = Stmt.of(r, r.update(t.tasks.as("t"))
+                .set(Col.FINISHED_AT, DSL.param(SQLDataType.BIGINT))
+                .set(Col.HEARTBEAT_AT, DSL.param(SQLDataType.BIGINT))
+                .set(Col.STATUS, q("u", Col.STATUS))
+                .set(Col.EXECUTION_NAME, q("u", Col.EXECUTION_NAME))
+                .set(Col.EXIT_CODE, q("u", Col.EXIT_CODE))
+                .set(Col.ERROR, q("u", Col.ERROR))
+                .set(Col.OUTPUT_TAIL, q("u", Col.OUTPUT_TAIL))
+                .set(Col.OWNER, DSL.inline((String) null, SQLDataType.VARCHAR))
+                .from(unnest(long[].class, "id", int[].class, "attempt", String[].class, "status",
+                        String[].class, "execution_name", int[].class, "exit_code", String[].class, "error",
+                        String[].class, "output_tail"))
+                .where(liveTask())
+                .returningResult(ORD, q("t", Col.RUN_ID), q("t", Col.STEP_INDEX)), 9);
+        retry = Stmt.of(r, r.update(t.tasks.as("t"))
+                .set(Col.STATUS, Statuses.lit(TaskStatus.PENDING))
+                .set(Col.READY_AT, q("u", Col.READY_AT))
+                .set(Col.EXIT_CODE, q("u", Col.EXIT_CODE))
+                .set(Col.ERROR, q("u", Col.ERROR))
+                .set(Col.OUTPUT_TAIL, q("u", Col.OUTPUT_TAIL))
+                .set(Col.OWNER, DSL.inline((String) null, SQLDataType.VARCHAR))
+                .from(unnest(long[].class, "id", int[].class, "attempt", long[].class, "ready_at",
+                        int[].class, "exit_code", String[].class, "error", String[].class, "output_tail"))
+                .where(liveTask())
+                .returningResult(ORD), 6);
+        attemptsEnded = Stmt.of(r, r.update(t.attempts.as("a"))
+                .set(Col.FINISHED_AT, DSL.param(SQLDataType.BIGINT))
+                .set(Col.OUTCOME, q("u", Col.OUTCOME))
+                .set(Col.EXIT_CODE, q("u", Col.EXIT_CODE))
+                .set(Col.ERROR, q("u", Col.ERROR))
+                .set(Col.OUTPUT_TAIL, q("u", Col.OUTPUT_TAIL))
+                .from(unnest(long[].class, "task_id", int[].class, "attempt", String[].class, "outcome",
+                        int[].class, "exit_code", String[].class, "error", String[].class, "output_tail"))
+                .where(attemptRow()), 7);
+        attemptsEndedRunning = Stmt.of(r, r.update(t.attempts.as("a"))
+                .set(Col.FINISHED_AT, DSL.param(SQLDataType.BIGINT))
+                .set(Col.OUTCOME, q("u", Col.OUTCOME))
+                .set(Col.EXIT_CODE, q("u", Col.EXIT_CODE))
+                .set(Col.ERROR, q("u", Col.ERROR))
+                .set(Col.OUTPUT_TAIL, q("u", Col.OUTPUT_TAIL))
+                .set(Col.EXECUTION_NAME, q("u", Col.EXECUTION_NAME))
+                .set(Col.OUTPUT_REF, q("u", Col.OUTPUT_REF))
+                .from(unnest(long[].class, "task_id", int[].class, "attempt", String[].class, "outcome",
+                        int[].class, "exit_code", String[].class, "error", String[].class, "output_tail",
+                        String[].class, "execution_name", String[].class, "output_ref"))
+                .where(attemptRow()), 9);
     }
 
     @Override
-    public boolean[] running(DSLContext ctx, Connection c, List<TaskUpdate> updates, long now) {
+    public void insertAttempts(Connection c, long[] taskIds, int[] attempts, String node, long now)
+            throws SQLException {
+        int n = taskIds.length;
+        if (n == 0) {
+            return;
+        }
+        Long[] ids = new Long[n];
+        Integer[] att = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = taskIds[i];
+            att[i] = attempts[i];
+        }
+        jdbc.update(c, insertAttempts, node, now, ids, att);
+    }
+
+    @Override
+    public boolean[] running(Connection c, List<TaskUpdate> updates, long now) throws SQLException {
         int n = updates.size();
         Long[] ids = new Long[n];
         Integer[] attempts = new Integer[n];
@@ -43,18 +151,13 @@ public final class ArrayTaskWriter implements TaskWriter {
             attempts[i] = u.attempt();
             names[i] = u.executionName();
         }
-        Table<?> in = unnest("{0}, {1}, {2}", "id", "attempt", "execution_name", ids, attempts, names);
-        return applied(n, ctx.update(t.tasks.as("t"))
-                .set(Col.STATUS, Statuses.lit(TaskStatus.RUNNING))
-                .set(Col.EXECUTION_NAME, q("u", Col.EXECUTION_NAME))
-                .set(Col.HEARTBEAT_AT, now)
-                .from(in)
-                .where(liveTask())
-                .returningResult(ORD).fetch(r -> r.value1()));
+        boolean[] applied = new boolean[n];
+        jdbc.query(c, running, new Object[]{now, ids, attempts, names}, rs -> applied[(int) rs.getLong(1) - 1] = true);
+        return applied;
     }
 
     @Override
-    public void attemptsRunning(DSLContext ctx, Connection c, List<TaskUpdate> applied) {
+    public void attemptsRunning(Connection c, List<TaskUpdate> applied) throws SQLException {
         int n = applied.size();
         if (n == 0) {
             return;
@@ -70,18 +173,11 @@ public final class ArrayTaskWriter implements TaskWriter {
             names[i] = u.executionName();
             refs[i] = u.outputRef();
         }
-        Table<?> in = unnest("{0}, {1}, {2}, {3}", "task_id", "attempt", "execution_name", "output_ref",
-                ids, attempts, names, refs);
-        ctx.update(t.attempts.as("a"))
-                .set(Col.EXECUTION_NAME, q("u", Col.EXECUTION_NAME))
-                .set(Col.OUTPUT_REF, q("u", Col.OUTPUT_REF))
-                .from(in)
-                .where(attemptRow())
-                .execute();
+        jdbc.update(c, attemptsRunning, ids, attempts, names, refs);
     }
 
     @Override
-    public void heartbeats(DSLContext ctx, Connection c, List<TaskUpdate> updates, long now) {
+    public void heartbeats(Connection c, List<TaskUpdate> updates, long now) throws SQLException {
         int n = updates.size();
         if (n == 0) {
             return;
@@ -92,52 +188,71 @@ public final class ArrayTaskWriter implements TaskWriter {
             ids[i] = updates.get(i).taskId();
             attempts[i] = updates.get(i).attempt();
         }
-        ctx.update(t.tasks.as("t"))
-                .set(Col.HEARTBEAT_AT, now)
-                .from(unnest("{0}, {1}", "id", "attempt", ids, attempts))
-                .where(liveTask())
-                .execute();
+        jdbc.update(c, heartbeats, now, ids, attempts);
     }
 
     @Override
-    public boolean[] end(DSLContext ctx, Connection c, List<TaskUpdate> updates, List<String> statuses, long now) {
-        int n = updates.size();
-        if (n == 0) {
-            return new boolean[0];
+    public StepKey[] end(Connection c, List<TaskUpdate> updates, List<TaskUpdate> running, List<String> statuses,
+                         long now) throws SQLException {
+        StepKey[] steps = new StepKey[updates.size()];
+        List<Integer> plain = new ArrayList<>();
+        List<Integer> merged = new ArrayList<>();
+        for (int i = 0; i < updates.size(); i++) {
+            (running.get(i) == null ? plain : merged).add(i);
         }
-        Long[] ids = new Long[n];
-        Integer[] attempts = new Integer[n];
-        String[] status = statuses.toArray(String[]::new);
-        Integer[] exits = new Integer[n];
-        String[] errors = new String[n];
-        String[] tails = new String[n];
-        for (int i = 0; i < n; i++) {
-            TaskUpdate u = updates.get(i);
-            ids[i] = u.taskId();
-            attempts[i] = u.attempt();
-            exits[i] = u.exitCode();
-            errors[i] = u.error();
-            tails[i] = u.outputTail();
+        if (!plain.isEmpty()) {
+            int n = plain.size();
+            Long[] ids = new Long[n];
+            Integer[] attempts = new Integer[n];
+            String[] status = new String[n];
+            Integer[] exits = new Integer[n];
+            String[] errors = new String[n];
+            String[] tails = new String[n];
+            for (int k = 0; k < n; k++) {
+                int i = plain.get(k);
+                TaskUpdate u = updates.get(i);
+                ids[k] = u.taskId();
+                attempts[k] = u.attempt();
+                status[k] = statuses.get(i);
+                exits[k] = u.exitCode();
+                errors[k] = u.error();
+                tails[k] = u.outputTail();
+            }
+            jdbc.query(c, end, new Object[]{now, ids, attempts, status, exits, errors, tails},
+                    rs -> steps[plain.get((int) rs.getLong(1) - 1)] = new StepKey(rs.getLong(2), rs.getInt(3)));
         }
-        Table<?> in = unnest("{0}, {1}, {2}, {3}, {4}, {5}", "id", "attempt", "status", "exit_code", "error",
-                "output_tail", ids, attempts, status, exits, errors, tails);
-        return applied(n, ctx.update(t.tasks.as("t"))
-                .set(Col.STATUS, q("u", Col.STATUS))
-                .set(Col.EXIT_CODE, q("u", Col.EXIT_CODE))
-                .set(Col.ERROR, q("u", Col.ERROR))
-                .set(Col.OUTPUT_TAIL, q("u", Col.OUTPUT_TAIL))
-                .set(Col.FINISHED_AT, now)
-                .set(Col.OWNER, DSL.inline((String) null, SQLDataType.VARCHAR))
-                .from(in)
-                .where(liveTask())
-                .returningResult(ORD).fetch(r -> r.value1()));
+        if (!merged.isEmpty()) {
+            int n = merged.size();
+            Long[] ids = new Long[n];
+            Integer[] attempts = new Integer[n];
+            String[] status = new String[n];
+            String[] names = new String[n];
+            Integer[] exits = new Integer[n];
+            String[] errors = new String[n];
+            String[] tails = new String[n];
+            for (int k = 0; k < n; k++) {
+                int i = merged.get(k);
+                TaskUpdate u = updates.get(i);
+                ids[k] = u.taskId();
+                attempts[k] = u.attempt();
+                status[k] = statuses.get(i);
+                names[k] = running.get(i).executionName();
+                exits[k] = u.exitCode();
+                errors[k] = u.error();
+                tails[k] = u.outputTail();
+            }
+            jdbc.query(c, endRunning, new Object[]{now, now, ids, attempts, status, names, exits, errors, tails},
+                    rs -> steps[merged.get((int) rs.getLong(1) - 1)] = new StepKey(rs.getLong(2), rs.getInt(3)));
+        }
+        return steps;
     }
 
     @Override
-    public boolean[] retry(DSLContext ctx, Connection c, List<TaskUpdate> updates) {
+    public boolean[] retry(Connection c, List<TaskUpdate> updates) throws SQLException {
         int n = updates.size();
+        boolean[] applied = new boolean[n];
         if (n == 0) {
-            return new boolean[0];
+            return applied;
         }
         Long[] ids = new Long[n];
         Integer[] attempts = new Integer[n];
@@ -154,52 +269,63 @@ public final class ArrayTaskWriter implements TaskWriter {
             errors[i] = u.error();
             tails[i] = u.outputTail();
         }
-        Table<?> in = unnest("{0}, {1}, {2}, {3}, {4}, {5}", "id", "attempt", "ready_at", "exit_code", "error",
-                "output_tail", ids, attempts, readyAt, exits, errors, tails);
-        return applied(n, ctx.update(t.tasks.as("t"))
-                .set(Col.STATUS, Statuses.lit(TaskStatus.PENDING))
-                .set(Col.READY_AT, q("u", Col.READY_AT))
-                .set(Col.EXIT_CODE, q("u", Col.EXIT_CODE))
-                .set(Col.ERROR, q("u", Col.ERROR))
-                .set(Col.OUTPUT_TAIL, q("u", Col.OUTPUT_TAIL))
-                .set(Col.OWNER, DSL.inline((String) null, SQLDataType.VARCHAR))
-                .from(in)
-                .where(liveTask())
-                .returningResult(ORD).fetch(r -> r.value1()));
+        jdbc.query(c, retry, new Object[]{ids, attempts, readyAt, exits, errors, tails},
+                rs -> applied[(int) rs.getLong(1) - 1] = true);
+        return applied;
     }
 
     @Override
-    public void attemptsEnded(DSLContext ctx, Connection c, List<TaskUpdate> applied, long now) {
-        int n = applied.size();
-        if (n == 0) {
-            return;
+    public void attemptsEnded(Connection c, List<TaskUpdate> applied, List<TaskUpdate> running, long now)
+            throws SQLException {
+        List<Integer> plain = new ArrayList<>();
+        List<Integer> merged = new ArrayList<>();
+        for (int i = 0; i < applied.size(); i++) {
+            (running.get(i) == null ? plain : merged).add(i);
         }
-        Long[] ids = new Long[n];
-        Integer[] attempts = new Integer[n];
-        String[] outcomes = new String[n];
-        Integer[] exits = new Integer[n];
-        String[] errors = new String[n];
-        String[] tails = new String[n];
-        for (int i = 0; i < n; i++) {
-            TaskUpdate u = applied.get(i);
-            ids[i] = u.taskId();
-            attempts[i] = u.attempt();
-            outcomes[i] = u.outcome().name();
-            exits[i] = u.exitCode();
-            errors[i] = u.error();
-            tails[i] = u.outputTail();
+        if (!plain.isEmpty()) {
+            int n = plain.size();
+            Long[] ids = new Long[n];
+            Integer[] attempts = new Integer[n];
+            String[] outcomes = new String[n];
+            Integer[] exits = new Integer[n];
+            String[] errors = new String[n];
+            String[] tails = new String[n];
+            for (int k = 0; k < n; k++) {
+                TaskUpdate u = applied.get(plain.get(k));
+                ids[k] = u.taskId();
+                attempts[k] = u.attempt();
+                outcomes[k] = u.outcome().name();
+                exits[k] = u.exitCode();
+                errors[k] = u.error();
+                tails[k] = u.outputTail();
+            }
+            jdbc.update(c, attemptsEnded, now, ids, attempts, outcomes, exits, errors, tails);
         }
-        Table<?> in = unnest("{0}, {1}, {2}, {3}, {4}, {5}", "task_id", "attempt", "outcome", "exit_code", "error",
-                "output_tail", ids, attempts, outcomes, exits, errors, tails);
-        ctx.update(t.attempts.as("a"))
-                .set(Col.OUTCOME, q("u", Col.OUTCOME))
-                .set(Col.EXIT_CODE, q("u", Col.EXIT_CODE))
-                .set(Col.ERROR, q("u", Col.ERROR))
-                .set(Col.OUTPUT_TAIL, q("u", Col.OUTPUT_TAIL))
-                .set(Col.FINISHED_AT, now)
-                .from(in)
-                .where(attemptRow())
-                .execute();
+        if (!merged.isEmpty()) {
+            int n = merged.size();
+            Long[] ids = new Long[n];
+            Integer[] attempts = new Integer[n];
+            String[] outcomes = new String[n];
+            Integer[] exits = new Integer[n];
+            String[] errors = new String[n];
+            String[] tails = new String[n];
+            String[] names = new String[n];
+            String[] refs = new String[n];
+            for (int k = 0; k < n; k++) {
+                int i = merged.get(k);
+                TaskUpdate u = applied.get(i);
+                TaskUpdate r = running.get(i);
+                ids[k] = u.taskId();
+                attempts[k] = u.attempt();
+                outcomes[k] = u.outcome().name();
+                exits[k] = u.exitCode();
+                errors[k] = u.error();
+                tails[k] = u.outputTail();
+                names[k] = r.executionName();
+                refs[k] = r.outputRef();
+            }
+            jdbc.update(c, attemptsEndedRunning, now, ids, attempts, outcomes, exits, errors, tails, names, refs);
+        }
     }
 
     private static Condition liveTask() {
@@ -212,36 +338,24 @@ public final class ArrayTaskWriter implements TaskWriter {
     }
 
     /**
-     * {@code unnest(arrays...) WITH ORDINALITY AS u(columns..., ord)}; the template lists one
-     * placeholder per array, and the first arguments of {@code namesThenArrays} name the columns.
+     * {@code unnest(?, ?, ...) WITH ORDINALITY AS u(columns..., ord)}, one array bind value per
+     * column; the arguments alternate array type ({@code long[]}, {@code int[]} or
+     * {@code String[]}) and column name.
      */
-    private static Table<?> unnest(String placeholders, Object... namesThenArrays) {
-        int arrays = placeholders.split(",").length;
+    private static Table<?> unnest(Object... typesThenNames) {
+        int arrays = typesThenNames.length / 2;
         String[] columns = new String[arrays + 1];
         Object[] parts = new Object[arrays];
+        StringBuilder template = new StringBuilder("unnest(");
         for (int i = 0; i < arrays; i++) {
-            columns[i] = (String) namesThenArrays[i];
-            parts[i] = array(namesThenArrays[arrays + i]);
+            Class<?> type = (Class<?>) typesThenNames[2 * i];
+            columns[i] = (String) typesThenNames[2 * i + 1];
+            parts[i] = type == long[].class ? DSL.param(SQLDataType.BIGINT.array())
+                    : type == int[].class ? DSL.param(SQLDataType.INTEGER.array())
+                    : DSL.param(SQLDataType.VARCHAR.array());
+            template.append(i == 0 ? "" : ", ").append('{').append(i).append('}');
         }
         columns[arrays] = "ord";
-        return DSL.table("unnest(" + placeholders + ") with ordinality", parts).as("u", columns);
-    }
-
-    private static Field<?> array(Object values) {
-        if (values instanceof Long[] longs) {
-            return DSL.val(longs, SQLDataType.BIGINT.array());
-        }
-        if (values instanceof Integer[] ints) {
-            return DSL.val(ints, SQLDataType.INTEGER.array());
-        }
-        return DSL.val((String[]) values, SQLDataType.VARCHAR.array());
-    }
-
-    private static boolean[] applied(int n, List<Long> ordinals) {
-        boolean[] applied = new boolean[n];
-        for (long ord : ordinals) {
-            applied[(int) ord - 1] = true;
-        }
-        return applied;
+        return DSL.table(template.append(") with ordinality").toString(), parts).as("u", columns);
     }
 }

@@ -1,12 +1,9 @@
 package dev.orchestrator.jdbc.internal;
 
-import dev.orchestrator.AttemptOutcome;
 import dev.orchestrator.RunStatus;
 import dev.orchestrator.TaskStatus;
 import dev.orchestrator.spi.ClaimedTask;
 import org.jooq.DSLContext;
-import org.jooq.Record6;
-import org.jooq.Result;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
@@ -19,6 +16,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 import static dev.orchestrator.jdbc.internal.Col.ATTEMPT;
@@ -44,55 +42,85 @@ public final class ClaimQueries {
     static final int CHUNK = 500;
 
     private final Tables t;
+    private final Jdbc jdbc;
     private final DialectSupport dialect;
-    private final Stmt insertAttempt;
+    private final TaskWriter writer;
+    private final String beforeClaim;
+    private final Stmt claim;
+    private final Stmt runInfo;
+    private final Stmt startRuns;
 
-    /** The claim for {@code tables} on {@code dialect}. */
-    public ClaimQueries(Tables tables, DialectSupport dialect, DSLContext renderer) {
+    /** The claim for {@code tables} on {@code dialect}, rendered once with {@code r} and run by {@code jdbc}. */
+    public ClaimQueries(Tables tables, DialectSupport dialect, DSLContext r, Jdbc jdbc, TaskWriter writer) {
         this.t = tables;
+        this.jdbc = jdbc;
         this.dialect = dialect;
-        this.insertAttempt = Stmt.of(renderer, renderer.insertInto(t.attempts, Col.TASK_ID, Col.ATTEMPT, Col.OUTCOME,
-                        Col.NODE, Col.STARTED_AT)
-                .values(DSL.param(SQLDataType.BIGINT), DSL.param(SQLDataType.INTEGER),
-                        Statuses.lit(AttemptOutcome.RUNNING), DSL.param(SQLDataType.VARCHAR),
-                        DSL.param(SQLDataType.BIGINT)), 4);
+        this.writer = writer;
+        this.beforeClaim = dialect.beforeClaimSql();
+        var candidates = dialect.lockCandidates(r.select(ID).from(t.tasks)
+                .where(STATUS.eq(Statuses.lit(TaskStatus.PENDING))).and(READY_AT.le(DSL.param(SQLDataType.BIGINT)))
+                .orderBy(READY_AT, ID).limit(DSL.param(SQLDataType.INTEGER)));
+        this.claim = Stmt.of(r, r.update(t.tasks)
+                .set(STATUS, Statuses.lit(TaskStatus.DISPATCHED))
+                .set(OWNER, DSL.param(SQLDataType.VARCHAR))
+                .set(ATTEMPT, ATTEMPT.plus(DSL.inline(1)))
+                .set(STARTED_AT, DSL.param(SQLDataType.BIGINT))
+                .set(HEARTBEAT_AT, DSL.param(SQLDataType.BIGINT))
+                .set(EXECUTION_NAME, DSL.castNull(SQLDataType.VARCHAR))
+                .where(ID.in(candidates))
+                .returningResult(ID, RUN_ID, STEP_INDEX, TASK_INDEX, ATTEMPT, READY_AT), 5);
+        this.runInfo = Stmt.of(r, r.select(ID, Col.WORKFLOW_VERSION_ID, Col.PARAMS_JSON, STATUS).from(t.runs)
+                .where(dialect.idIn(ID)), 1);
+        this.startRuns = Stmt.of(r, r.update(t.runs).set(STATUS, Statuses.lit(RunStatus.RUNNING))
+                .set(STARTED_AT, DSL.param(SQLDataType.BIGINT))
+                .where(dialect.idIn(ID))
+                .and(STATUS.eq(Statuses.lit(RunStatus.PENDING))), 2);
     }
 
     /** Claims up to {@code limit} ready tasks for {@code nodeId}. */
-    public List<ClaimedTask> claim(DSLContext ctx, Connection c, String nodeId, int limit, long now)
-            throws SQLException {
-        dialect.beforeClaim(ctx);
-        var candidates = dialect.lockCandidates(ctx.select(ID).from(t.tasks)
-                .where(STATUS.eq(Statuses.lit(TaskStatus.PENDING))).and(READY_AT.le(now))
-                .orderBy(READY_AT, ID).limit(limit));
-        Result<Record6<Long, Long, Integer, Integer, Integer, Long>> rows = ctx.update(t.tasks)
-                .set(STATUS, Statuses.lit(TaskStatus.DISPATCHED))
-                .set(OWNER, nodeId)
-                .set(ATTEMPT, ATTEMPT.plus(DSL.inline(1)))
-                .set(STARTED_AT, now)
-                .set(HEARTBEAT_AT, now)
-                .set(EXECUTION_NAME, DSL.castNull(SQLDataType.VARCHAR))
-                .where(ID.in(candidates))
-                .returningResult(ID, RUN_ID, STEP_INDEX, TASK_INDEX, ATTEMPT, READY_AT)
-                .fetch();
+    public List<ClaimedTask> claim(Connection c, String nodeId, int limit, long now) throws SQLException {
+        if (beforeClaim != null) {
+            jdbc.execute(c, beforeClaim);
+        }
+        List<long[]> rows = new ArrayList<>(Math.min(limit, 1024));
+        jdbc.query(c, claim, new Object[]{nodeId, now, now, now, limit}, rs -> rows.add(new long[]{
+                rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getLong(6)}));
         if (rows.isEmpty()) {
             return List.of();
         }
-        List<Object[]> attempts = new ArrayList<>(rows.size());
-        for (var r : rows) {
-            attempts.add(new Object[]{r.value1(), r.value5(), nodeId, now});
+        // Task id order: the order rows were locked in, and the order claims are returned in.
+        rows.sort(Comparator.comparingLong(r -> r[0]));
+        int n = rows.size();
+        long[] ids = new long[n];
+        int[] attempts = new int[n];
+        Set<Long> runIds = new TreeSet<>();
+        for (int i = 0; i < n; i++) {
+            long[] r = rows.get(i);
+            ids[i] = r[0];
+            attempts[i] = (int) r[4];
+            runIds.add(r[1]);
         }
-        JdbcBatch.run(c, insertAttempt.sql(), attempts);
-        Map<Long, RunInfo> runs = runInfo(ctx, rows.getValues(RUN_ID));
-        startRuns(ctx, runs, now);
-        List<ClaimedTask> claimed = new ArrayList<>(rows.size());
-        for (var r : rows) {
-            RunInfo run = runs.get(r.value2());
-            claimed.add(new ClaimedTask(r.value1(), r.value2(), run.workflowVersionId(), r.value3(), r.value4(),
-                    r.value5(), TaskStatus.DISPATCHED, null, run.paramsJson(), Instant.ofEpochMilli(r.value6()),
-                    Instant.ofEpochMilli(now)));
+        writer.insertAttempts(c, ids, attempts, nodeId, now);
+        Map<Long, RunInfo> runs = new HashMap<>();
+        jdbc.query(c, runInfo, new Object[]{dialect.ids(runIds)}, rs -> runs.put(rs.getLong(1),
+                new RunInfo(rs.getLong(2), rs.getString(3), RunStatus.PENDING.name().equals(rs.getString(4)))));
+        List<Long> pending = new ArrayList<>();
+        runs.forEach((id, info) -> {
+            if (info.pending()) {
+                pending.add(id);
+            }
+        });
+        if (!pending.isEmpty()) {
+            pending.sort(null);
+            jdbc.update(c, startRuns, now, dialect.ids(pending));
         }
-        claimed.sort(Comparator.comparingLong(ClaimedTask::taskId));
+        List<ClaimedTask> claimed = new ArrayList<>(n);
+        Instant startedAt = Instant.ofEpochMilli(now);
+        for (long[] r : rows) {
+            RunInfo run = runs.get(r[1]);
+            claimed.add(new ClaimedTask(r[0], r[1], run.workflowVersionId(), (int) r[2], (int) r[3], (int) r[4],
+                    TaskStatus.DISPATCHED, null, run.paramsJson(), Instant.ofEpochMilli(r[5]), startedAt));
+        }
         return claimed;
     }
 
@@ -107,16 +135,5 @@ public final class ClaimQueries {
                             RunStatus.PENDING.name().equals(r.value4()))));
         }
         return infos;
-    }
-
-    private void startRuns(DSLContext ctx, Map<Long, RunInfo> runs, long now) {
-        List<Long> pending = runs.entrySet().stream().filter(e -> e.getValue().pending()).map(Map.Entry::getKey)
-                .sorted().toList();
-        for (int from = 0; from < pending.size(); from += CHUNK) {
-            ctx.update(t.runs).set(STATUS, Statuses.lit(RunStatus.RUNNING)).set(STARTED_AT, now)
-                    .where(ID.in(pending.subList(from, Math.min(pending.size(), from + CHUNK))))
-                    .and(STATUS.eq(Statuses.lit(RunStatus.PENDING)))
-                    .execute();
-        }
     }
 }

@@ -22,6 +22,7 @@ public final class Database {
     private final SQLDialect dialect;
     private final Settings settings;
     private final ReentrantLock writeLock;
+    private final Jdbc jdbc;
 
     /**
      * @param dataSource   where connections come from
@@ -33,6 +34,19 @@ public final class Database {
         this.dialect = dialect;
         this.settings = new Settings().withExecuteLogging(false).withRenderSchema(true);
         this.writeLock = singleWriter ? new ReentrantLock() : null;
+        // A single-writer database (SQLite) prepares statements in process, at a cost on each call:
+        // keep them prepared per connection. PostgreSQL's driver caches them per connection itself.
+        this.jdbc = new Jdbc(singleWriter);
+    }
+
+    /** Runs the hot paths' statements. */
+    public Jdbc jdbc() {
+        return jdbc;
+    }
+
+    /** Releases the statements kept prepared. */
+    public void close() {
+        jdbc.close();
     }
 
     /** A DSL context without a connection, for rendering statements. */

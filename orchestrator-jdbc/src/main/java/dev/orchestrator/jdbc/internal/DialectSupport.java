@@ -1,6 +1,8 @@
 package dev.orchestrator.jdbc.internal;
 
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.SQLDialect;
 import org.jooq.Select;
 import org.jooq.SelectForUpdateStep;
@@ -18,12 +20,22 @@ public interface DialectSupport {
     /** The schema to qualify tables with, or {@code null}. */
     String schema();
 
-    /** How task and attempt rows are written in bulk. */
-    TaskWriter taskWriter(Tables tables, DSLContext renderer);
+    /** How task and attempt rows are written in bulk, with statements run by {@code jdbc}. */
+    TaskWriter taskWriter(Tables tables, DSLContext renderer, Jdbc jdbc);
 
-    /** Prepares the claim's transaction, if the dialect needs to. */
-    default void beforeClaim(DSLContext ctx) {
+    /** A statement (without bind values) that prepares the claim's transaction, or {@code null}. */
+    default String beforeClaimSql() {
+        return null;
     }
+
+    /**
+     * {@code field IN (ids)} with one bind value for all the ids, so the statement's SQL does not
+     * depend on how many there are; bind {@link #ids} to it.
+     */
+    Condition idIn(Field<Long> field);
+
+    /** The bind value of {@link #idIn} for {@code ids}. */
+    Object ids(java.util.Collection<Long> ids);
 
     /** Adds the row locking a claim's candidate query needs, if any. */
     Select<Record1<Long>> lockCandidates(SelectForUpdateStep<Record1<Long>> candidates);

@@ -1,10 +1,16 @@
 package dev.orchestrator.jdbc.internal;
 
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record1;
 import org.jooq.SQLDialect;
 import org.jooq.Select;
 import org.jooq.SelectForUpdateStep;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+import java.util.Collection;
 
 /**
  * PostgreSQL: several nodes claim concurrently, so claim candidates are locked with
@@ -30,13 +36,24 @@ public record PostgresSupport(String schema) implements DialectSupport {
      * vacuums; a bitmap scan would revisit every dead entry at the front of the queue each time.
      */
     @Override
-    public void beforeClaim(DSLContext ctx) {
-        ctx.execute("SET LOCAL enable_bitmapscan = off");
+    public String beforeClaimSql() {
+        return "SET LOCAL enable_bitmapscan = off";
     }
 
     @Override
-    public TaskWriter taskWriter(Tables tables, DSLContext renderer) {
-        return new ArrayTaskWriter(tables);
+    public TaskWriter taskWriter(Tables tables, DSLContext renderer, Jdbc jdbc) {
+        return new ArrayTaskWriter(tables, renderer, jdbc);
+    }
+
+    /** {@code field = ANY(?)}, bound to a {@code bigint[]}. */
+    @Override
+    public Condition idIn(Field<Long> field) {
+        return field.eq(DSL.any(DSL.param(SQLDataType.BIGINT.array())));
+    }
+
+    @Override
+    public Object ids(Collection<Long> ids) {
+        return ids.toArray(Long[]::new);
     }
 
     @Override

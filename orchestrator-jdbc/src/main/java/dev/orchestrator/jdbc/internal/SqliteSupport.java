@@ -1,10 +1,16 @@
 package dev.orchestrator.jdbc.internal;
 
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record1;
 import org.jooq.SQLDialect;
 import org.jooq.Select;
 import org.jooq.SelectForUpdateStep;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+import java.util.Collection;
 
 /** SQLite: one writer at a time, so a claim needs no row locks. */
 public record SqliteSupport() implements DialectSupport {
@@ -25,8 +31,28 @@ public record SqliteSupport() implements DialectSupport {
     }
 
     @Override
-    public TaskWriter taskWriter(Tables tables, DSLContext renderer) {
-        return new BatchTaskWriter(tables, renderer);
+    public TaskWriter taskWriter(Tables tables, DSLContext renderer, Jdbc jdbc) {
+        return new BatchTaskWriter(tables, renderer, jdbc, this);
+    }
+
+    /** {@code field IN (SELECT value FROM json_each(?))}, bound to a JSON array of the ids. */
+    @Override
+    public Condition idIn(Field<Long> field) {
+        return field.in(DSL.select(DSL.field(DSL.name("value"), SQLDataType.BIGINT))
+                .from(DSL.table("json_each({0})", DSL.param(SQLDataType.VARCHAR))));
+    }
+
+    /** The ids as a JSON array of numbers (never text from users). */
+    @Override
+    public Object ids(Collection<Long> ids) {
+        StringBuilder json = new StringBuilder(ids.size() * 8 + 2).append('[');
+        for (long id : ids) {
+            if (json.length() > 1) {
+                json.append(',');
+            }
+            json.append(id);
+        }
+        return json.append(']').toString();
     }
 
     @Override

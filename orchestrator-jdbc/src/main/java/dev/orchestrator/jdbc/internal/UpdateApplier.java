@@ -4,7 +4,6 @@ import dev.orchestrator.AttemptOutcome;
 import dev.orchestrator.RunStatus;
 import dev.orchestrator.TaskStatus;
 import dev.orchestrator.spi.TaskUpdate;
-import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
@@ -12,52 +11,50 @@ import org.jooq.impl.SQLDataType;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
-import static dev.orchestrator.jdbc.internal.Col.ATTEMPT;
-import static dev.orchestrator.jdbc.internal.Col.EXECUTION_NAME;
-import static dev.orchestrator.jdbc.internal.Col.EXIT_CODE;
-import static dev.orchestrator.jdbc.internal.Col.ERROR;
 import static dev.orchestrator.jdbc.internal.Col.FAILED;
 import static dev.orchestrator.jdbc.internal.Col.FINISHED;
 import static dev.orchestrator.jdbc.internal.Col.FINISHED_AT;
-import static dev.orchestrator.jdbc.internal.Col.HEARTBEAT_AT;
 import static dev.orchestrator.jdbc.internal.Col.ID;
-import static dev.orchestrator.jdbc.internal.Col.OUTCOME;
-import static dev.orchestrator.jdbc.internal.Col.OUTPUT_REF;
-import static dev.orchestrator.jdbc.internal.Col.OUTPUT_TAIL;
-import static dev.orchestrator.jdbc.internal.Col.OWNER;
-import static dev.orchestrator.jdbc.internal.Col.READY_AT;
 import static dev.orchestrator.jdbc.internal.Col.RUN_ID;
 import static dev.orchestrator.jdbc.internal.Col.STATUS;
 import static dev.orchestrator.jdbc.internal.Col.STEP_INDEX;
 import static dev.orchestrator.jdbc.internal.Col.SUCCEEDED;
 import static dev.orchestrator.jdbc.internal.Col.TASK_COUNT;
-import static dev.orchestrator.jdbc.internal.Col.TASK_ID;
 
 /**
- * Writes a batch of attempt updates in the caller's transaction: one JDBC batch per statement
- * shape, guarded by attempt and status; counter deltas summed in Java and written once per step
- * and per run; step and run ends detected from the counters.
+ * Writes a batch of attempt updates in the caller's transaction, with statements rendered once
+ * and run through plain JDBC: one JDBC batch or set-based statement per statement shape, guarded by
+ * attempt and status; counter deltas summed in Java and written once per step and per run; step
+ * and run ends detected from the counters. A RUNNING and an ENDED update of the same attempt in
+ * one batch are written together, one update of the task row and one of the attempt row, with the
+ * same result as applying them one after the other.
  */
 public final class UpdateApplier {
 
-    private final Tables t;
+    private final Jdbc jdbc;
+    private final DialectSupport dialect;
     private final StepCascade cascade;
     private final TaskWriter writer;
     private final Stmt stepCounters;
-    private final Stmt stepEnd;
+    private final Stmt endSteps;
     private final Stmt runCounters;
-    private final Stmt runEnd;
+    private final Stmt endRuns;
 
     /** Statements for {@code tables}, rendered once with {@code r}; task rows written by {@code writer}. */
-    public UpdateApplier(Tables tables, DSLContext r, TaskWriter writer) {
-        this.t = tables;
+    public UpdateApplier(Tables tables, DSLContext r, Jdbc jdbc, DialectSupport dialect, TaskWriter writer) {
+        Tables t = tables;
+        this.jdbc = jdbc;
+        this.dialect = dialect;
         this.cascade = new StepCascade(tables);
         this.writer = writer;
         stepCounters = Stmt.of(r, r.update(t.runSteps)
@@ -66,20 +63,26 @@ public final class UpdateApplier {
                 .set(FAILED, FAILED.plus(DSL.param(SQLDataType.INTEGER)))
                 .where(RUN_ID.eq(DSL.param(SQLDataType.BIGINT))).and(STEP_INDEX.eq(DSL.param(SQLDataType.INTEGER))),
                 5);
-        stepEnd = Stmt.of(r, r.update(t.runSteps)
-                .set(STATUS, DSL.param(SQLDataType.VARCHAR))
-                .where(RUN_ID.eq(DSL.param(SQLDataType.BIGINT))).and(STEP_INDEX.eq(DSL.param(SQLDataType.INTEGER)))
-                .and(STATUS.eq(Statuses.lit(Statuses.STEP_READY))), 3);
+        endSteps = Stmt.of(r, r.update(t.runSteps)
+                .set(STATUS, DSL.when(SUCCEEDED.eq(TASK_COUNT), Statuses.lit(Statuses.STEP_SUCCEEDED))
+                        .otherwise(Statuses.lit(Statuses.STEP_FAILED)))
+                .where(dialect.idIn(RUN_ID))
+                .and(STATUS.eq(Statuses.lit(Statuses.STEP_READY)))
+                .and(FINISHED.eq(TASK_COUNT))
+                .returningResult(RUN_ID, STEP_INDEX, STATUS), 1);
         runCounters = Stmt.of(r, r.update(t.runs)
                 .set(FINISHED, FINISHED.plus(DSL.param(SQLDataType.INTEGER)))
                 .set(SUCCEEDED, SUCCEEDED.plus(DSL.param(SQLDataType.INTEGER)))
                 .set(FAILED, FAILED.plus(DSL.param(SQLDataType.INTEGER)))
                 .where(ID.eq(DSL.param(SQLDataType.BIGINT))), 4);
-        runEnd = Stmt.of(r, r.update(t.runs)
-                .set(STATUS, DSL.param(SQLDataType.VARCHAR))
+        endRuns = Stmt.of(r, r.update(t.runs)
+                .set(STATUS, DSL.when(SUCCEEDED.eq(TASK_COUNT), Statuses.lit(RunStatus.SUCCEEDED))
+                        .otherwise(Statuses.lit(RunStatus.FAILED)))
                 .set(FINISHED_AT, DSL.param(SQLDataType.BIGINT))
-                .where(ID.eq(DSL.param(SQLDataType.BIGINT)))
-                .and(STATUS.in(Statuses.lit(RunStatus.PENDING), Statuses.lit(RunStatus.RUNNING))), 3);
+                .where(dialect.idIn(ID))
+                .and(FINISHED.eq(TASK_COUNT))
+                .and(STATUS.in(Statuses.lit(RunStatus.PENDING), Statuses.lit(RunStatus.RUNNING)))
+                .returningResult(ID), 2);
     }
 
     /** Applies {@code updates}; returns the ids of the runs that ended. */
@@ -103,35 +106,78 @@ public final class UpdateApplier {
                 }
             }
         }
-        applyRunning(ctx, c, running, now);
-        applyHeartbeats(ctx, c, heartbeats, now);
+        Map<AttemptKey, TaskUpdate> mergeable = mergeable(running, ended);
+        if (!mergeable.isEmpty()) {
+            running.removeIf(u -> mergeable.get(new AttemptKey(u.taskId(), u.attempt())) == u);
+        }
+        applyRunning(c, running, now);
+        applyHeartbeats(c, heartbeats, now);
         if (ended.isEmpty()) {
             return List.of();
         }
-        Map<StepKey, Counters> stepDeltas = applyEnded(ctx, c, ended, now);
+        Map<StepKey, Counters> stepDeltas = applyEnded(c, ended, mergeable, now);
         if (stepDeltas.isEmpty()) {
             return List.of();
         }
         return applyCounters(ctx, c, stepDeltas, now);
     }
 
-    private void applyRunning(DSLContext ctx, Connection c, List<TaskUpdate> running, long now)
-            throws SQLException {
+    /** A task's attempt. */
+    private record AttemptKey(long taskId, int attempt) {
+    }
+
+    /**
+     * The RUNNING updates to write together with the final ENDED update of the same attempt: those
+     * whose attempt has exactly one RUNNING and exactly one ENDED update in the batch, which ends
+     * the task (no retry). Applying RUNNING and then ENDED to the same live row is the same as
+     * one update that sets the columns of both; the row's guard is the same for both (a heartbeat
+     * in between changes only {@code heartbeat_at}, to the same time).
+     */
+    private static Map<AttemptKey, TaskUpdate> mergeable(List<TaskUpdate> running, List<TaskUpdate> ended) {
+        if (running.isEmpty() || ended.isEmpty()) {
+            return Map.of();
+        }
+        Map<AttemptKey, TaskUpdate> runningByKey = new HashMap<>();
+        Set<AttemptKey> duplicates = new HashSet<>();
+        for (TaskUpdate u : running) {
+            AttemptKey k = new AttemptKey(u.taskId(), u.attempt());
+            if (runningByKey.putIfAbsent(k, u) != null) {
+                duplicates.add(k);
+            }
+        }
+        Map<AttemptKey, TaskUpdate> merged = new HashMap<>();
+        Set<AttemptKey> endedKeys = new HashSet<>();
+        for (TaskUpdate u : ended) {
+            AttemptKey k = new AttemptKey(u.taskId(), u.attempt());
+            if (!endedKeys.add(k)) {
+                duplicates.add(k);
+            } else if (!isRetry(u) && runningByKey.containsKey(k)) {
+                merged.put(k, runningByKey.get(k));
+            }
+        }
+        merged.keySet().removeAll(duplicates);
+        return merged;
+    }
+
+    private static boolean isRetry(TaskUpdate u) {
+        return u.retryAt() != null && u.outcome() != AttemptOutcome.SUCCEEDED;
+    }
+
+    private void applyRunning(Connection c, List<TaskUpdate> running, long now) throws SQLException {
         if (running.isEmpty()) {
             return;
         }
         running.sort(Comparator.comparingLong(TaskUpdate::taskId));
-        boolean[] applied = writer.running(ctx, c, running, now);
-        writer.attemptsRunning(ctx, c, select(running, applied));
+        boolean[] applied = writer.running(c, running, now);
+        writer.attemptsRunning(c, select(running, applied));
     }
 
-    private void applyHeartbeats(DSLContext ctx, Connection c, List<TaskUpdate> heartbeats, long now)
-            throws SQLException {
+    private void applyHeartbeats(Connection c, List<TaskUpdate> heartbeats, long now) throws SQLException {
         if (heartbeats.isEmpty()) {
             return;
         }
         heartbeats.sort(Comparator.comparingLong(TaskUpdate::taskId));
-        writer.heartbeats(ctx, c, heartbeats, now);
+        writer.heartbeats(c, heartbeats, now);
     }
 
     private static List<TaskUpdate> select(List<TaskUpdate> updates, boolean[] applied) {
@@ -145,30 +191,45 @@ public final class UpdateApplier {
     }
 
     /** Ends or requeues tasks; returns the counter deltas of the tasks that ended. */
-    private Map<StepKey, Counters> applyEnded(DSLContext ctx, Connection c, List<TaskUpdate> ended, long now)
-            throws SQLException {
+    private Map<StepKey, Counters> applyEnded(Connection c, List<TaskUpdate> ended,
+                                              Map<AttemptKey, TaskUpdate> mergeable, long now) throws SQLException {
         ended.sort(Comparator.comparingLong(TaskUpdate::taskId));
         List<TaskUpdate> finals = new ArrayList<>();
+        List<TaskUpdate> finalsRunning = new ArrayList<>();
         List<TaskUpdate> retries = new ArrayList<>();
         for (TaskUpdate u : ended) {
-            (u.retryAt() != null && u.outcome() != AttemptOutcome.SUCCEEDED ? retries : finals).add(u);
+            if (isRetry(u)) {
+                retries.add(u);
+            } else {
+                finals.add(u);
+                finalsRunning.add(mergeable.isEmpty() ? null : mergeable.get(new AttemptKey(u.taskId(), u.attempt())));
+            }
         }
-        List<String> statuses = finals.stream().map(u -> taskStatus(u.outcome()).name()).toList();
-        List<TaskUpdate> appliedFinals = select(finals, writer.end(ctx, c, finals, statuses, now));
-        List<TaskUpdate> appliedRetries = select(retries, writer.retry(ctx, c, retries));
-        List<TaskUpdate> endedAttempts = new ArrayList<>(appliedFinals);
-        endedAttempts.addAll(appliedRetries);
-        writer.attemptsEnded(ctx, c, endedAttempts, now);
-        if (appliedFinals.isEmpty()) {
-            return Map.of();
+        List<String> statuses = new ArrayList<>(finals.size());
+        for (TaskUpdate u : finals) {
+            statuses.add(taskStatus(u.outcome()).name());
         }
-        Map<Long, StepKey> steps = stepsOf(ctx, appliedFinals);
+        StepKey[] steps = finals.isEmpty() ? new StepKey[0] : writer.end(c, finals, finalsRunning, statuses, now);
+        List<TaskUpdate> endedAttempts = new ArrayList<>(finals.size() + retries.size());
+        List<TaskUpdate> endedRunning = new ArrayList<>(finals.size() + retries.size());
         Map<StepKey, Counters> deltas = new TreeMap<>();
-        for (TaskUpdate u : appliedFinals) {
-            TaskStatus s = taskStatus(u.outcome());
-            deltas.computeIfAbsent(steps.get(u.taskId()), k -> new Counters())
-                    .add(s == TaskStatus.SUCCEEDED, s == TaskStatus.FAILED);
+        for (int i = 0; i < steps.length; i++) {
+            if (steps[i] != null) {
+                TaskUpdate u = finals.get(i);
+                endedAttempts.add(u);
+                endedRunning.add(finalsRunning.get(i));
+                TaskStatus s = taskStatus(u.outcome());
+                deltas.computeIfAbsent(steps[i], k -> new Counters())
+                        .add(s == TaskStatus.SUCCEEDED, s == TaskStatus.FAILED);
+            }
         }
+        if (!retries.isEmpty()) {
+            for (TaskUpdate u : select(retries, writer.retry(c, retries))) {
+                endedAttempts.add(u);
+                endedRunning.add(null);
+            }
+        }
+        writer.attemptsEnded(c, endedAttempts, endedRunning, now);
         return deltas;
     }
 
@@ -180,9 +241,9 @@ public final class UpdateApplier {
             stepRows.add(new Object[]{d.finished, d.succeeded, d.failed, k.runId(), k.stepIndex()});
             runDeltas.computeIfAbsent(k.runId(), x -> new Counters()).add(d);
         });
-        JdbcBatch.run(c, stepCounters.sql(), stepRows);
+        jdbc.batch(c, stepCounters, stepRows);
 
-        Map<StepKey, Boolean> endedSteps = endSteps(ctx, c, runDeltas.keySet().stream().toList());
+        Map<StepKey, Boolean> endedSteps = endSteps(c, runDeltas.keySet());
         if (!endedSteps.isEmpty()) {
             cascade.propagate(ctx, endedSteps, now)
                     .forEach((runId, skipped) -> runDeltas.computeIfAbsent(runId, x -> new Counters()).add(skipped));
@@ -190,77 +251,27 @@ public final class UpdateApplier {
 
         List<Object[]> runRows = new ArrayList<>(runDeltas.size());
         runDeltas.forEach((id, d) -> runRows.add(new Object[]{d.finished, d.succeeded, d.failed, id}));
-        JdbcBatch.run(c, runCounters.sql(), runRows);
-        return endRuns(ctx, c, runDeltas.keySet().stream().toList(), now);
+        jdbc.batch(c, runCounters, runRows);
+        return endRuns(c, runDeltas.keySet(), now);
     }
 
-    /** Marks the steps of {@code runIds} whose tasks have all ended; returns them with their success. */
-    private Map<StepKey, Boolean> endSteps(DSLContext ctx, Connection c, List<Long> runIds) throws SQLException {
-        Map<StepKey, Boolean> candidates = new LinkedHashMap<>();
-        for (int from = 0; from < runIds.size(); from += ClaimQueries.CHUNK) {
-            ctx.select(RUN_ID, STEP_INDEX, SUCCEEDED, TASK_COUNT).from(t.runSteps)
-                    .where(RUN_ID.in(runIds.subList(from, Math.min(runIds.size(), from + ClaimQueries.CHUNK))))
-                    .and(STATUS.eq(Statuses.lit(Statuses.STEP_READY)))
-                    .and(FINISHED.eq(TASK_COUNT))
-                    .orderBy(RUN_ID, STEP_INDEX)
-                    .forEach(r -> candidates.put(new StepKey(r.value1(), r.value2()),
-                            r.value3().intValue() == r.value4().intValue()));
-        }
-        if (candidates.isEmpty()) {
-            return Map.of();
-        }
-        List<StepKey> keys = new ArrayList<>(candidates.keySet());
-        List<Object[]> rows = new ArrayList<>(keys.size());
-        for (StepKey k : keys) {
-            rows.add(new Object[]{candidates.get(k) ? Statuses.STEP_SUCCEEDED : Statuses.STEP_FAILED, k.runId(),
-                    k.stepIndex()});
-        }
-        int[] counts = JdbcBatch.run(c, stepEnd.sql(), rows);
-        Map<StepKey, Boolean> ended = new LinkedHashMap<>();
-        for (int i = 0; i < counts.length; i++) {
-            if (JdbcBatch.applied(counts[i])) {
-                ended.put(keys.get(i), candidates.get(keys.get(i)));
-            }
-        }
-        return ended;
+    /**
+     * Ends the steps of {@code runIds} whose tasks have all ended, in one statement; returns them
+     * with their success, in step order.
+     */
+    private Map<StepKey, Boolean> endSteps(Connection c, Collection<Long> runIds) throws SQLException {
+        Map<StepKey, Boolean> ended = new TreeMap<>();
+        jdbc.query(c, endSteps, new Object[]{dialect.ids(runIds)}, rs -> ended.put(
+                new StepKey(rs.getLong(1), rs.getInt(2)), Statuses.STEP_SUCCEEDED.equals(rs.getString(3))));
+        return ended.isEmpty() ? Map.of() : new LinkedHashMap<>(ended);
     }
 
-    /** Ends the runs of {@code runIds} whose tasks have all ended; returns their ids. */
-    private List<Long> endRuns(DSLContext ctx, Connection c, List<Long> runIds, long now) throws SQLException {
-        List<Object[]> rows = new ArrayList<>();
-        List<Long> candidates = new ArrayList<>();
-        for (int from = 0; from < runIds.size(); from += ClaimQueries.CHUNK) {
-            ctx.select(ID, SUCCEEDED, TASK_COUNT).from(t.runs)
-                    .where(ID.in(runIds.subList(from, Math.min(runIds.size(), from + ClaimQueries.CHUNK))))
-                    .and(FINISHED.eq(TASK_COUNT))
-                    .and(STATUS.in(Statuses.lit(RunStatus.PENDING), Statuses.lit(RunStatus.RUNNING)))
-                    .orderBy(ID)
-                    .forEach(r -> {
-                        RunStatus s = r.value2().intValue() == r.value3().intValue()
-                                ? RunStatus.SUCCEEDED : RunStatus.FAILED;
-                        candidates.add(r.value1());
-                        rows.add(new Object[]{s.name(), now, r.value1()});
-                    });
-        }
-        int[] counts = JdbcBatch.run(c, runEnd.sql(), rows);
+    /** Ends the runs of {@code runIds} whose tasks have all ended, in one statement; returns their ids. */
+    private List<Long> endRuns(Connection c, Collection<Long> runIds, long now) throws SQLException {
         List<Long> ended = new ArrayList<>();
-        for (int i = 0; i < counts.length; i++) {
-            if (JdbcBatch.applied(counts[i])) {
-                ended.add(candidates.get(i));
-            }
-        }
+        jdbc.query(c, endRuns, new Object[]{now, dialect.ids(runIds)}, rs -> ended.add(rs.getLong(1)));
+        ended.sort(null);
         return ended;
-    }
-
-    private Map<Long, StepKey> stepsOf(DSLContext ctx, List<TaskUpdate> updates) {
-        List<Long> ids = updates.stream().map(TaskUpdate::taskId).distinct().toList();
-        Map<Long, StepKey> steps = new HashMap<>();
-        for (int from = 0; from < ids.size(); from += ClaimQueries.CHUNK) {
-            ctx.select(ID, RUN_ID, STEP_INDEX).from(t.tasks)
-                    .where(ID.in(ids.subList(from, Math.min(ids.size(), from + ClaimQueries.CHUNK))))
-                    .forEach(r -> steps.put(r.value1(), new StepKey(r.value2(), r.value3())));
-        }
-        return steps;
     }
 
     private static TaskStatus taskStatus(AttemptOutcome outcome) {
