@@ -125,6 +125,12 @@ public final class CloudRunExecutor implements Executor {
         engine.cancel(task);
     }
 
+    /** Returns {@code true} when batching: attempts claimed together share one execution. */
+    @Override
+    public boolean groupsTasks() {
+        return engine.batches();
+    }
+
     /** Returns {@code true}: Cloud Run executions outlive the node that started them. */
     @Override
     public boolean canAdopt() {

@@ -1,46 +1,80 @@
 package dev.orchestrator.internal;
 
 import dev.orchestrator.StepSpec;
+import dev.orchestrator.spi.ClaimedTask;
 import dev.orchestrator.spi.Executor;
 import dev.orchestrator.spi.StatusSink;
 import dev.orchestrator.spi.StatusUpdate;
 import dev.orchestrator.spi.TaskContext;
 
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One attempt this node runs, and the sink its executor reports to. Fields other than
- * {@link #closed} are touched by the scheduler loop only.
+ * One attempt this node owns, from its claim to its recorded end, and the sink its executor
+ * reports to. It is started once, by the loop or by the thread that freed a slot; the fields
+ * without {@code volatile} or atomics are touched by the scheduler loop only.
  */
 final class InFlight implements StatusSink {
 
-    final TaskContext context;
+    final ClaimedTask claim;
+    final String workflow;
     final StepSpec step;
     final Executor executor;
+    private final Map<String, String> parameters;
     private final Scheduler scheduler;
+    private final AtomicBoolean slotHeld = new AtomicBoolean();
 
-    /** Set by the loop once the attempt's end is recorded; later reports are dropped. */
+    /** Built when the attempt starts, so its deadline counts from then; null before. */
+    volatile TaskContext context;
+    /** When the attempt started (its claim time for a taken-over attempt); null before. */
+    volatile Instant startedAt;
+    /** Set once the attempt's end is recorded; later reports are dropped. */
     volatile boolean closed;
-    final Instant dispatchedAt;
+
+    boolean lagReported;
     Instant lastHeartbeat;
     /** When the loop asked the executor to stop it (timeout), or null. */
     Instant cancelledAt;
     String cancelReason;
 
-    InFlight(TaskContext context, StepSpec step, Executor executor, Scheduler scheduler, Instant startedAt,
-             Instant now) {
-        this.context = context;
+    InFlight(ClaimedTask claim, String workflow, StepSpec step, Executor executor, Map<String, String> parameters,
+             Scheduler scheduler, Instant now) {
+        this.claim = claim;
+        this.workflow = workflow;
         this.step = step;
         this.executor = executor;
+        this.parameters = parameters;
         this.scheduler = scheduler;
-        this.dispatchedAt = startedAt;
         this.lastHeartbeat = now;
+    }
+
+    /** Builds the context of an attempt that starts (or started, for a take-over) at {@code attemptStart}. */
+    TaskContext start(Instant attemptStart, boolean holdsSlot) {
+        slotHeld.set(holdsSlot);
+        Instant deadline = step.timeout() == null ? null : attemptStart.plus(step.timeout());
+        TaskContext ctx = new TaskContext(claim.taskId(), claim.runId(), workflow, step.name(), claim.stepIndex(),
+                claim.taskIndex(), step.taskCount(), claim.attempt(), parameters, step.job(), deadline,
+                claim.executionName());
+        startedAt = attemptStart;
+        context = ctx;
+        return ctx;
+    }
+
+    /** Gives the slot back once; returns whether this call did. */
+    boolean releaseSlot() {
+        return slotHeld.compareAndSet(true, false);
     }
 
     @Override
     public void report(StatusUpdate update) {
-        if (!closed) {
-            scheduler.enqueue(this, update);
+        if (closed) {
+            return;
+        }
+        scheduler.enqueue(this, update);
+        if (update.kind() == StatusUpdate.Kind.SUCCEEDED || update.kind() == StatusUpdate.Kind.FAILED) {
+            scheduler.slotFreed(this);
         }
     }
 }

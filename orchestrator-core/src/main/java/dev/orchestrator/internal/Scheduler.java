@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -47,6 +46,7 @@ final class Scheduler {
     private static final int MAX_UPDATES_PER_WRITE = 10_000;
     private static final Duration MAX_PARK = Duration.ofMinutes(1);
 
+
     private record Reported(InFlight task, StatusUpdate update) {
     }
 
@@ -59,6 +59,10 @@ final class Scheduler {
     private final SafeListener listener;
 
     private final ConcurrentLinkedQueue<Reported> inbox = new ConcurrentLinkedQueue<>();
+    /** Claimed (DISPATCHED in the store) but not started: a freed slot takes the next at once. */
+    private final ConcurrentLinkedQueue<InFlight> ready = new ConcurrentLinkedQueue<>();
+    /** Attempts started and not yet reported ended: the slots in use. */
+    private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean signal = new AtomicBoolean();
     private final ExecutorService dispatchThreads =
@@ -69,10 +73,9 @@ final class Scheduler {
     private volatile Thread thread;
 
     // Loop-thread state.
+    /** Every attempt this node owns, from claim (or take-over) to its recorded end. */
     private final Map<Long, InFlight> inFlight = new HashMap<>();
     private final List<TaskUpdate> unwritten = new ArrayList<>();
-    /** Claimed (DISPATCHED in the store) but not started yet: fills a freed slot without a round trip. */
-    private final ArrayDeque<ClaimedTask> prefetched = new ArrayDeque<>();
     private final int prefetchLimit;
     private int idlePolls;
     private final Map<Long, Map<String, String>> paramsByRun = new LinkedHashMap<>(256, 0.75f, true) {
@@ -115,6 +118,46 @@ final class Scheduler {
         inbox.add(new Reported(task, update));
         queued.incrementAndGet();
         wake();
+    }
+
+    /**
+     * Called by the thread that reported an attempt's end: gives its slot back and starts the
+     * next ready task at once, without waiting for the loop (which may be in a store call).
+     */
+    void slotFreed(InFlight task) {
+        if (task.releaseSlot()) {
+            running.decrementAndGet();
+            handOff();
+        }
+    }
+
+    private void handOff() {
+        while (true) {
+            InFlight next = ready.peek();
+            // Executors that group tasks get them in batches from the loop instead.
+            if (next == null || next.executor.groupsTasks() || !reserveSlot()) {
+                return;
+            }
+            next = ready.poll();
+            if (next == null) {
+                running.decrementAndGet();
+                return;
+            }
+            TaskContext ctx = next.start(clock.instant(), true);
+            InFlight started = next;
+            dispatchThreads.execute(() -> startAll(started.executor, List.of(new Dispatch(ctx, started))));
+        }
+    }
+
+    private boolean reserveSlot() {
+        int r;
+        do {
+            r = running.get();
+            if (r >= config.maxConcurrency()) {
+                return false;
+            }
+        } while (!running.compareAndSet(r, r + 1));
+        return true;
     }
 
     private void wake() {
@@ -185,7 +228,7 @@ final class Scheduler {
             worked |= claim(now);
         }
         worked |= refill(clock.instant());
-        if (stopping && inFlight.isEmpty() && prefetched.isEmpty() && inbox.isEmpty() && unwritten.isEmpty()) {
+        if (stopping && inFlight.isEmpty() && inbox.isEmpty() && unwritten.isEmpty()) {
             return false;
         }
         if (!worked && !signal.getAndSet(false)) {
@@ -215,12 +258,12 @@ final class Scheduler {
     // ---- status updates
 
     /**
-     * Takes the reports queued so far and starts prefetched tasks in the slots that ended. Runs
-     * between the store calls so a slot never waits for more than one of them to be refilled.
+     * Takes the reports queued so far and starts ready tasks in free slots (the threads that free
+     * slots start most of them already). Runs between the store calls.
      */
     private boolean refill(Instant now) {
         boolean drained = drainInbox(now);
-        return startPrefetched(now) || drained;
+        return startReady(now) || drained;
     }
 
     private boolean drainInbox(Instant now) {
@@ -269,7 +312,13 @@ final class Scheduler {
         if (t.closed) {
             return;
         }
-        TaskContext c = t.context;
+        ClaimedTask c = t.claim;
+        if (!t.lagReported) {
+            t.lagReported = true;
+            if (c.readyAt() != null && t.startedAt != null) {
+                listener.dispatched(t.executor.type(), Duration.between(c.readyAt(), t.startedAt));
+            }
+        }
         switch (u.kind()) {
             case RUNNING -> unwritten.add(TaskUpdate.running(c.taskId(), c.attempt(), u.executionName(), u.outputRef()));
             case HEARTBEAT -> {
@@ -285,13 +334,18 @@ final class Scheduler {
 
     private void end(InFlight t, AttemptOutcome outcome, Integer exitCode, String error, String tail, Instant now) {
         t.closed = true;
-        TaskContext c = t.context;
+        if (t.releaseSlot()) {
+            running.decrementAndGet();
+        }
+        ClaimedTask c = t.claim;
         inFlight.remove(c.taskId());
         if (t.step.timeout() != null || t.step.heartbeatTimeout() != null) {
             limitedInFlight--;
         }
         Instant retryAt = null;
-        if (outcome != AttemptOutcome.SUCCEEDED && c.attempt() < t.step.retry().maxAttempts()) {
+        if (outcome == AttemptOutcome.LOST) {
+            retryAt = now; // its outcome is unknown, not a failure: at-least-once means it runs again
+        } else if (outcome != AttemptOutcome.SUCCEEDED && c.attempt() < t.step.retry().maxAttempts()) {
             Duration backoff = t.step.retry().backoffBefore(c.attempt() + 1);
             long jitter = (long) (backoff.toMillis() * 0.2 * ThreadLocalRandom.current().nextDouble());
             retryAt = now.plus(backoff).minusMillis(jitter);
@@ -300,11 +354,11 @@ final class Scheduler {
             }
         }
         if (outcome != AttemptOutcome.SUCCEEDED) {
-            log.debug("task run={} step={} index={} attempt={} ended {}: {}{}", c.runId(), c.step(), c.taskIndex(),
+            log.debug("task run={} step={} index={} attempt={} ended {}: {}{}", c.runId(), t.step.name(), c.taskIndex(),
                     c.attempt(), outcome, error, retryAt != null ? "; retry at " + retryAt : "");
         }
         unwritten.add(TaskUpdate.ended(c.taskId(), c.attempt(), outcome, exitCode, error, tail, retryAt));
-        listener.ended(t.executor.type(), outcome, Duration.between(t.dispatchedAt, now));
+        listener.ended(t.executor.type(), outcome, Duration.between(t.startedAt != null ? t.startedAt : now, now));
     }
 
     // ---- timers
@@ -318,7 +372,7 @@ final class Scheduler {
                     List<ClaimedTask> orphans = store.takeOverDeadNodes(config.nodeId(), now.minus(config.nodeLease()), now);
                     if (!orphans.isEmpty()) {
                         log.info("took over {} tasks of dead nodes", orphans.size());
-                        dispatch(orphans, now, true);
+                        takeOver(orphans, now);
                     }
                 }
             } catch (RuntimeException e) {
@@ -334,6 +388,9 @@ final class Scheduler {
     private void enforceLimits(Instant now) {
         List<InFlight> forced = new ArrayList<>();
         for (InFlight t : inFlight.values()) {
+            if (t.context == null) {
+                continue; // not started yet
+            }
             if (t.cancelledAt != null) {
                 if (now.isAfter(t.cancelledAt.plus(CANCEL_GRACE))) {
                     forced.add(t);
@@ -369,14 +426,17 @@ final class Scheduler {
 
     // ---- claim and dispatch
 
-    /** Claims ready tasks into {@link #prefetched}, up to the free slots plus a prefetch of one batch. */
+    /** Claims ready tasks into {@link #ready}, up to the free slots plus one batch ahead. */
     private boolean claim(Instant now) {
         boolean retryDue = nextRetry != null && !now.isBefore(nextRetry);
-        if (!claimRequested && now.isBefore(nextPoll) && !retryDue) {
+        boolean pollDue = !now.isBefore(nextPoll);
+        if (!claimRequested && !pollDue && !retryDue) {
             return false;
         }
-        int free = config.maxConcurrency() + prefetchLimit - inFlight.size() - prefetched.size();
-        if (free <= 0) {
+        int free = config.maxConcurrency() + prefetchLimit - inFlight.size();
+        // Claim when at least half a prefetch is free: one statement for several slots. This never
+        // starves a slot: with nothing prefetched, free is at least the whole prefetch.
+        if (free <= 0 || (free < Math.max(1, prefetchLimit / 2) && !pollDue && !retryDue)) {
             return false;
         }
         claimRequested = false;
@@ -401,73 +461,65 @@ final class Scheduler {
         }
         // When polls keep finding nothing and nothing runs, the safety net backs off (local
         // triggers and completions still wake the loop at once).
-        idlePolls = claimed.isEmpty() && inFlight.isEmpty() && prefetched.isEmpty() ? Math.min(idlePolls + 1, 20) : 0;
+        idlePolls = claimed.isEmpty() && inFlight.isEmpty() ? Math.min(idlePolls + 1, 20) : 0;
         Duration wait = config.pollInterval().multipliedBy(1L << Math.min(idlePolls, 16));
         nextPoll = now.plus(wait.compareTo(config.maxPollInterval()) > 0 ? config.maxPollInterval() : wait);
-        prefetched.addAll(claimed);
+        for (ClaimedTask c : claimed) {
+            InFlight t = own(c, now);
+            if (t != null) {
+                ready.add(t);
+            }
+        }
         return !claimed.isEmpty();
     }
 
-    /** Starts prefetched tasks in the free slots. */
-    private boolean startPrefetched(Instant now) {
-        int n = Math.min(config.maxConcurrency() - inFlight.size(), prefetched.size());
-        if (n <= 0) {
+    /** Starts ready tasks in the free slots, grouped per executor. */
+    private boolean startReady(Instant now) {
+        Map<Executor, List<Dispatch>> starts = null;
+        while (!ready.isEmpty() && reserveSlot()) {
+            InFlight t = ready.poll();
+            if (t == null) {
+                running.decrementAndGet();
+                break;
+            }
+            if (starts == null) {
+                starts = new IdentityHashMap<>();
+            }
+            starts.computeIfAbsent(t.executor, k -> new ArrayList<>()).add(new Dispatch(t.start(now, true), t));
+        }
+        if (starts == null) {
             return false;
-        }
-        List<ClaimedTask> batch = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            batch.add(prefetched.poll());
-        }
-        dispatch(batch, now, false);
-        return true;
-    }
-
-    private void dispatch(List<ClaimedTask> claimed, Instant now, boolean takeOver) {
-        Map<Executor, List<Dispatch>> starts = new IdentityHashMap<>();
-        List<InFlight> adoptions = new ArrayList<>();
-        for (ClaimedTask c : claimed) {
-            InFlight t;
-            try {
-                t = inFlight(c, takeOver && c.startedAt() != null ? c.startedAt() : now, now);
-            } catch (RuntimeException e) {
-                // No executor or no spec: the attempt cannot start; record why, never stop the loop.
-                unwritten.add(TaskUpdate.ended(c.taskId(), c.attempt(), AttemptOutcome.FAILED, null,
-                        "could not dispatch: " + e.getMessage(), null, null));
-                continue;
-            }
-            if (takeOver) {
-                if (c.executionName() != null && t.executor.canAdopt()) {
-                    adoptions.add(t);
-                } else {
-                    // The outcome of an attempt on a dead node is unknown: record it as lost and run it again.
-                    t.closed = true;
-                    unwritten.add(TaskUpdate.ended(c.taskId(), c.attempt(), AttemptOutcome.LOST, null,
-                            "lost: the node running it stopped heartbeating", null, now));
-                    claimRequested = true;
-                    continue;
-                }
-            } else {
-                starts.computeIfAbsent(t.executor, k -> new ArrayList<>()).add(new Dispatch(t.context, t));
-                if (c.readyAt() != null) {
-                    listener.dispatched(t.executor.type(), Duration.between(c.readyAt(), now));
-                }
-            }
-            inFlight.put(c.taskId(), t);
-            if (t.step.timeout() != null || t.step.heartbeatTimeout() != null) {
-                limitedInFlight++;
-            }
         }
         for (Map.Entry<Executor, List<Dispatch>> e : starts.entrySet()) {
             dispatchThreads.execute(() -> startAll(e.getKey(), e.getValue()));
         }
-        for (InFlight t : adoptions) {
-            dispatchThreads.execute(() -> {
-                try {
-                    t.executor.adopt(t.context, t);
-                } catch (RuntimeException ex) {
-                    t.report(StatusUpdate.failed(null, "could not adopt execution " + t.context.executionName() + ": " + ex, null));
-                }
-            });
+        return true;
+    }
+
+    /** Follows (adopts) or requeues (as lost) the attempts of dead nodes that this node took over. */
+    private void takeOver(List<ClaimedTask> orphans, Instant now) {
+        for (ClaimedTask c : orphans) {
+            InFlight t = own(c, now);
+            if (t == null) {
+                continue;
+            }
+            if (c.executionName() != null && t.executor.canAdopt()) {
+                // Its timeout still counts from its claim; an adopted execution takes a slot too.
+                running.incrementAndGet();
+                TaskContext ctx = t.start(c.startedAt() != null ? c.startedAt() : now, true);
+                dispatchThreads.execute(() -> {
+                    try {
+                        t.executor.adopt(ctx, t);
+                    } catch (RuntimeException ex) {
+                        t.report(StatusUpdate.failed(null, "could not adopt execution " + ctx.executionName() + ": " + ex, null));
+                    }
+                });
+            } else {
+                // The outcome of an attempt on a dead node is unknown: record it as lost and run it again.
+                t.start(now, false);
+                end(t, AttemptOutcome.LOST, null, "lost: the node running it stopped heartbeating", null, now);
+                claimRequested = true;
+            }
         }
     }
 
@@ -481,15 +533,28 @@ final class Scheduler {
         }
     }
 
-    /** @param startedAt when the attempt started: now for a new one, its claim time for a taken-over one */
-    private InFlight inFlight(ClaimedTask c, Instant startedAt, Instant now) {
-        WorkflowSpec spec = specs.get(c.workflowVersionId());
-        StepSpec step = spec.steps().get(c.stepIndex());
-        Executor executor = executors.get(step.executor());
-        Map<String, String> params = paramsByRun.computeIfAbsent(c.runId(), id -> Json.parseStringMap(c.paramsJson()));
-        Instant deadline = step.timeout() == null ? null : startedAt.plus(step.timeout());
-        TaskContext ctx = new TaskContext(c.taskId(), c.runId(), spec.name(), step.name(), c.stepIndex(), c.taskIndex(),
-                step.taskCount(), c.attempt(), params, step.job(), deadline, c.executionName());
-        return new InFlight(ctx, step, executor, this, startedAt, now);
+    /**
+     * Records a claimed or taken-over attempt as owned by this node; returns null (and records the
+     * attempt as failed) if it cannot run here: no spec or no executor.
+     */
+    private InFlight own(ClaimedTask c, Instant now) {
+        InFlight t;
+        try {
+            WorkflowSpec spec = specs.get(c.workflowVersionId());
+            StepSpec step = spec.steps().get(c.stepIndex());
+            Executor executor = executors.get(step.executor());
+            Map<String, String> params = paramsByRun.computeIfAbsent(c.runId(), id -> Json.parseStringMap(c.paramsJson()));
+            t = new InFlight(c, spec.name(), step, executor, params, this, now);
+        } catch (RuntimeException e) {
+            // Never stop the loop over one task: record why it cannot start.
+            unwritten.add(TaskUpdate.ended(c.taskId(), c.attempt(), AttemptOutcome.FAILED, null,
+                    "could not dispatch: " + e.getMessage(), null, null));
+            return null;
+        }
+        inFlight.put(c.taskId(), t);
+        if (t.step.timeout() != null || t.step.heartbeatTimeout() != null) {
+            limitedInFlight++;
+        }
+        return t;
     }
 }

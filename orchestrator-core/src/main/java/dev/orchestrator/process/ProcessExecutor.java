@@ -49,6 +49,8 @@ public final class ProcessExecutor implements Executor {
     private final Duration killGrace;
     private final Map<Long, Process> running = new ConcurrentHashMap<>();
     private final Map<Long, Boolean> createdRunDirs = new ConcurrentHashMap<>();
+    /** Processes stopped by {@link #cancel}: they fail whatever their exit code. */
+    private final Map<Process, Boolean> cancelled = new ConcurrentHashMap<>();
     private final ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "orchestrator-process-killer");
         t.setDaemon(true);
@@ -140,7 +142,9 @@ public final class ProcessExecutor implements Executor {
             running.remove(task.taskId(), process);
             String tail = tail(logFile);
             int code = process.exitValue();
-            if (code == 0) {
+            if (cancelled.remove(process) != null) {
+                sink.report(StatusUpdate.failed(code, "stopped on cancel (exit code " + code + ")", tail));
+            } else if (code == 0) {
                 sink.report(StatusUpdate.succeeded(0, tail));
             } else {
                 sink.report(StatusUpdate.failed(code, "exited with code " + code, tail));
@@ -151,10 +155,11 @@ public final class ProcessExecutor implements Executor {
     @Override
     public void cancel(TaskContext task) {
         Process p = running.get(task.taskId());
-        if (p == null) {
+        if (p == null || !p.isAlive()) {
             return;
         }
         log.debug("terminating pid {} (run {} step {} index {})", p.pid(), task.runId(), task.step(), task.taskIndex());
+        cancelled.put(p, Boolean.TRUE);
         p.descendants().forEach(ProcessHandle::destroy);
         p.destroy();
         killer.schedule(() -> {

@@ -43,6 +43,16 @@ public interface Executor extends AutoCloseable {
     }
 
     /**
+     * Whether this executor runs attempts claimed together as one unit through {@link #startAll}
+     * (one remote execution for many tasks). If so, the scheduler starts its attempts only in
+     * batches; otherwise a slot freed by an ending attempt starts the next one at once, alone.
+     * Default {@code false}.
+     */
+    default boolean groupsTasks() {
+        return false;
+    }
+
+    /**
      * Stops an attempt (timeout or cancellation). The attempt still reports how it ended.
      * The default does nothing.
      */

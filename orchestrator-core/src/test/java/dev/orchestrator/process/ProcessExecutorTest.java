@@ -88,6 +88,7 @@ class ProcessExecutorTest {
         ex.cancel(t);
         StatusUpdate done = next();
         assertThat(done.kind()).isEqualTo(StatusUpdate.Kind.FAILED);
+        assertThat(done.error()).startsWith("stopped on cancel (exit code ");
         assertThat(child.onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
     }
 

@@ -87,6 +87,11 @@ public final class CloudRunEngine implements AutoCloseable {
     private volatile boolean closed;
 
     /** An engine over the given clients, which it closes on {@link #close()}. */
+    /** Whether several tasks may share one execution. */
+    public boolean batches() {
+        return settings.maxTasksPerExecution() > 1;
+    }
+
     public CloudRunEngine(Settings settings, JobsClient jobs, ExecutionsClient executions, TasksClient tasks) {
         this.settings = settings;
         this.jobs = jobs;
