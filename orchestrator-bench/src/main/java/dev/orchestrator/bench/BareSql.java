@@ -13,8 +13,8 @@ import java.util.List;
  * store's {@code tasks} (same columns, same partial index of {@code PENDING} rows), rows
  * batch-inserted, claimed {@code claimSize} at a time with the same kind of claim statement
  * ({@code UPDATE ... WHERE id IN (SELECT ... LIMIT n [FOR UPDATE SKIP LOCKED]) RETURNING}) and
- * marked done in one batch per claim. No attempt rows, no counters: the least work any
- * database-backed queue can do per task.
+ * marked done with one set-based statement per claim (the id list bound as one array or JSON
+ * value). No attempt rows, no counters: the least work any database-backed queue can do per task.
  */
 final class BareSql {
 
@@ -78,7 +78,8 @@ final class BareSql {
         long done = 0;
         try (PreparedStatement claim = c.prepareStatement(claimSql(claimSize));
              PreparedStatement finish = c.prepareStatement("UPDATE " + table
-                     + " SET status = 'SUCCEEDED', exit_code = 0, finished_at = ? WHERE id = ? AND attempt = ?")) {
+                     + " SET status = 'SUCCEEDED', exit_code = 0, finished_at = ? WHERE status = 'DISPATCHED' AND id "
+                     + (db.postgres() ? "= ANY(?)" : "IN (SELECT value FROM json_each(?))"))) {
             while (true) {
                 long now = System.currentTimeMillis();
                 List<long[]> claimed = new ArrayList<>(claimSize);
@@ -94,16 +95,21 @@ final class BareSql {
                 if (claimed.isEmpty()) {
                     return done;
                 }
-                c.setAutoCommit(false);
-                for (long[] t : claimed) {
-                    finish.setLong(1, now);
-                    finish.setLong(2, t[0]);
-                    finish.setInt(3, (int) t[1]);
-                    finish.addBatch();
+                finish.setLong(1, now);
+                if (db.postgres()) {
+                    Long[] ids = new Long[claimed.size()];
+                    for (int i = 0; i < ids.length; i++) {
+                        ids[i] = claimed.get(i)[0];
+                    }
+                    finish.setArray(2, c.createArrayOf("bigint", ids));
+                } else {
+                    StringBuilder json = new StringBuilder("[");
+                    for (long[] t : claimed) {
+                        json.append(json.length() > 1 ? "," : "").append(t[0]);
+                    }
+                    finish.setString(2, json.append(']').toString());
                 }
-                finish.executeBatch();
-                c.commit();
-                c.setAutoCommit(true);
+                finish.executeUpdate();
                 done += claimed.size();
             }
         }

@@ -85,7 +85,9 @@ public final class BenchDatabase implements AutoCloseable {
 
     /** A new plain JDBC connection (auto-commit), for set-up and for the bare-SQL baselines. */
     public Connection connect() throws SQLException {
-        Connection c = DriverManager.getConnection(url);
+        // Batched inserts rewritten into multi-row ones, as the store's own pool does.
+        Connection c = DriverManager.getConnection(postgres()
+                ? url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true" : url);
         if (!postgres()) {
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
