@@ -114,7 +114,7 @@ public final class OrchestratorBuilder {
 
     /**
      * The longest the safety-net poll waits: while polls find nothing and nothing runs on this
-     * node, the wait doubles from {@link #pollInterval(Duration)} up to this, so an idle node costs
+     * node, the wait grows fourfold from {@link #pollInterval(Duration)} up to this, so an idle node costs
      * next to nothing. Runs triggered through this orchestrator are still claimed at once; runs
      * triggered by another process may wait up to this long on an idle node. At least the poll
      * interval. Default 60 s, or the poll interval if that is longer.

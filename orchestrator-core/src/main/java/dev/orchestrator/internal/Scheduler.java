@@ -461,8 +461,8 @@ final class Scheduler {
         }
         // When polls keep finding nothing and nothing runs, the safety net backs off (local
         // triggers and completions still wake the loop at once).
-        idlePolls = claimed.isEmpty() && inFlight.isEmpty() ? Math.min(idlePolls + 1, 20) : 0;
-        Duration wait = config.pollInterval().multipliedBy(1L << Math.min(idlePolls, 16));
+        idlePolls = claimed.isEmpty() && inFlight.isEmpty() ? Math.min(idlePolls + 1, 15) : 0;
+        Duration wait = config.pollInterval().multipliedBy(1L << Math.min(2 * idlePolls, 30)); // x4 per idle poll
         nextPoll = now.plus(wait.compareTo(config.maxPollInterval()) > 0 ? config.maxPollInterval() : wait);
         for (ClaimedTask c : claimed) {
             InFlight t = own(c, now);

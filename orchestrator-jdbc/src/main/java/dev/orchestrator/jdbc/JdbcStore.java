@@ -53,6 +53,8 @@ public final class JdbcStore implements Store {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
 
+    /** Whether the last claim found nothing; only the scheduler loop claims, so no race matters. */
+    private volatile boolean lastClaimEmpty;
     private final Dialect dialect;
     private final Database db;
     private final HikariDataSource ownedPool;
@@ -272,7 +274,14 @@ public final class JdbcStore implements Store {
             throw new IllegalArgumentException("limit must be at least 1, got " + limit);
         }
         long at = Millis.required(now, "now");
-        return db.write("claimReady", (ctx, c) -> claims.claim(c, nodeId, limit, at));
+        // After an empty claim (an idle node polling), look with one read before opening a write
+        // transaction: an idle poll then costs one statement.
+        if (lastClaimEmpty && !db.read("claimReady", (ctx, c) -> claims.anyReady(c, at))) {
+            return List.of();
+        }
+        List<ClaimedTask> claimed = db.write("claimReady", (ctx, c) -> claims.claim(c, nodeId, limit, at));
+        lastClaimEmpty = claimed.isEmpty();
+        return claimed;
     }
 
     @Override
@@ -300,6 +309,9 @@ public final class JdbcStore implements Store {
         requireText(nodeId, "nodeId");
         long before = Millis.required(expiredBefore, "expiredBefore");
         long at = Millis.required(now, "now");
+        if (!db.read("takeOverDeadNodes", (ctx, c) -> nodes.anythingDead(ctx, nodeId, before))) {
+            return List.of();
+        }
         return db.write("takeOverDeadNodes", (ctx, c) -> nodes.takeOver(ctx, nodeId, before, at));
     }
 

@@ -49,6 +49,7 @@ public final class ClaimQueries {
     private final Stmt claim;
     private final Stmt runInfo;
     private final Stmt startRuns;
+    private final Stmt anyReady;
 
     /** The claim for {@code tables} on {@code dialect}, rendered once with {@code r} and run by {@code jdbc}. */
     public ClaimQueries(Tables tables, DialectSupport dialect, DSLContext r, Jdbc jdbc, TaskWriter writer) {
@@ -75,6 +76,15 @@ public final class ClaimQueries {
                 .set(STARTED_AT, DSL.param(SQLDataType.BIGINT))
                 .where(dialect.idIn(ID))
                 .and(STATUS.eq(Statuses.lit(RunStatus.PENDING))), 2);
+        this.anyReady = Stmt.of(r, r.selectOne().from(t.tasks).where(STATUS.eq(Statuses.lit(TaskStatus.PENDING)))
+                .and(READY_AT.le(DSL.param(SQLDataType.BIGINT))).limit(DSL.inline(1)), 1);
+    }
+
+    /** Whether any task is ready at {@code now}: one read, no transaction, for idle polls. */
+    public boolean anyReady(Connection c, long now) throws SQLException {
+        boolean[] found = {false};
+        jdbc.query(c, anyReady, new Object[]{now}, rs -> found[0] = true);
+        return found[0];
     }
 
     /** Claims up to {@code limit} ready tasks for {@code nodeId}. */

@@ -38,6 +38,23 @@ public final class NodeQueries {
         ctx.deleteFrom(t.nodes).where(Col.NODE_ID.eq(nodeId)).execute();
     }
 
+    /**
+     * Whether a take-over would find anything: an in-flight task whose owner has no live node row,
+     * or a dead node row. One read, so the usual case (all alive) costs no write transaction.
+     */
+    public boolean anythingDead(DSLContext ctx, String nodeId, long expiredBefore) {
+        Condition inFlight = q("t", Col.STATUS).in(Statuses.lit(TaskStatus.DISPATCHED), Statuses.lit(TaskStatus.RUNNING));
+        return ctx.select(DSL.exists(DSL.selectOne().from(t.tasks.as("t"))
+                        .where(inFlight)
+                        .and(q("t", Col.OWNER).ne(nodeId))
+                        .andNotExists(DSL.selectOne().from(t.nodes.as("n"))
+                                .where(q("n", Col.NODE_ID).eq(q("t", Col.OWNER)))
+                                .and(q("n", Col.HEARTBEAT_AT).ge(expiredBefore))))
+                        .or(DSL.exists(DSL.selectOne().from(t.nodes)
+                                .where(Col.NODE_ID.ne(nodeId)).and(Col.HEARTBEAT_AT.lt(expiredBefore)))))
+                .fetchOne(0, Boolean.class);
+    }
+
     /** Moves the in-flight tasks of dead owners to {@code nodeId} and deletes dead node rows. */
     public List<ClaimedTask> takeOver(DSLContext ctx, String nodeId, long expiredBefore, long now) {
         Condition inFlight = q("t", Col.STATUS).in(Statuses.lit(TaskStatus.DISPATCHED), Statuses.lit(TaskStatus.RUNNING));
