@@ -132,7 +132,7 @@ final class Scheduler {
     }
 
     private void handOff() {
-        while (true) {
+        while (!abandon) { // after an abandoned stop the dispatch threads are shut down
             InFlight next = ready.peek();
             // Executors that group tasks get them in batches from the loop instead.
             if (next == null || next.executor.groupsTasks() || !reserveSlot()) {
