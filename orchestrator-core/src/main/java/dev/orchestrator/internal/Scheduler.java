@@ -10,6 +10,7 @@ import dev.orchestrator.spi.StatusUpdate;
 import dev.orchestrator.spi.Store;
 import dev.orchestrator.spi.TaskContext;
 import dev.orchestrator.spi.TaskUpdate;
+import dev.orchestrator.spi.WriteAndClaim;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -218,15 +219,12 @@ final class Scheduler {
     private boolean iterate() {
         Instant now = clock.instant();
         boolean worked = refill(now);
-        worked |= flushUpdates(now);
         if (abandon) {
+            writeAndClaim(now, false); // a last write of what executors reported
             return false;
         }
-        worked |= refill(clock.instant());
         runTimers(now);
-        if (!stopping) {
-            worked |= claim(now);
-        }
+        worked |= writeAndClaim(now, !stopping);
         worked |= refill(clock.instant());
         if (stopping && inFlight.isEmpty() && inbox.isEmpty() && unwritten.isEmpty()) {
             return false;
@@ -279,32 +277,57 @@ final class Scheduler {
         return n > 0;
     }
 
-    private boolean flushUpdates(Instant now) {
-        if (unwritten.isEmpty() || now.isBefore(storeRetryAt)) {
+    /**
+     * Writes the queued updates and, when a claim is due, claims in the same store call (one
+     * transaction on the JDBC store). Returns whether anything was written or claimed.
+     */
+    private boolean writeAndClaim(Instant now, boolean mayClaim) {
+        boolean write = !unwritten.isEmpty() && !now.isBefore(storeRetryAt);
+        int limit = mayClaim ? claimLimit(now) : 0;
+        if (!write && limit == 0) {
             return false;
         }
+        // Read the clock after clearing the claim request: a run triggered before the request was
+        // cleared has ready_at <= this instant, so the claim cannot miss it.
+        Instant at = clock.instant();
+        List<TaskUpdate> batch = write ? List.copyOf(unwritten) : List.of();
+        WriteAndClaim result;
+        long t0 = System.nanoTime();
         try {
-            long t0 = System.nanoTime();
-            List<Long> endedRuns = store.applyUpdates(List.copyOf(unwritten), now);
-            listener.written(unwritten.size(), Duration.ofNanos(System.nanoTime() - t0), queued.get());
-            boolean anyEnded = false;
-            for (TaskUpdate u : unwritten) {
-                anyEnded |= u.kind() == TaskUpdate.Kind.ENDED;
-            }
-            unwritten.clear();
-            if (anyEnded) {
-                claimRequested = true; // slots freed, retries queued, downstream steps may be released
-            }
-            if (!endedRuns.isEmpty()) {
-                waiters.ended(endedRuns);
-                log.debug("runs ended: {}", endedRuns);
-            }
-            return true;
+            result = store.applyUpdatesAndClaim(batch, config.nodeId(), limit, at);
         } catch (RuntimeException e) {
-            storeRetryAt = now.plus(STORE_RETRY);
-            log.warn("could not write {} status updates; keeping them and retrying in {}: {}", unwritten.size(),
-                    STORE_RETRY, e.toString());
+            if (write) {
+                storeRetryAt = at.plus(STORE_RETRY);
+                log.warn("could not write {} status updates; keeping them and retrying in {}: {}", batch.size(),
+                        STORE_RETRY, e.toString());
+            } else {
+                log.warn("claim failed; retrying at the next poll ({}): {}", config.pollInterval(), e.toString());
+            }
             return false;
+        }
+        Duration latency = Duration.ofNanos(System.nanoTime() - t0);
+        if (write) {
+            written(batch, result.endedRuns(), latency);
+        }
+        if (limit > 0) {
+            listener.claimed(limit, result.claimed().size(), latency);
+            claimed(result.claimed(), limit, at);
+        }
+        return true;
+    }
+
+    private void written(List<TaskUpdate> batch, List<Long> endedRuns, Duration latency) {
+        listener.written(batch.size(), latency, queued.get());
+        unwritten.clear();
+        for (TaskUpdate u : batch) {
+            if (u.kind() == TaskUpdate.Kind.ENDED) {
+                claimRequested = true; // slots freed, retries queued, downstream steps may be released
+                break;
+            }
+        }
+        if (!endedRuns.isEmpty()) {
+            waiters.ended(endedRuns);
+            log.debug("runs ended: {}", endedRuns);
         }
     }
 
@@ -426,36 +449,31 @@ final class Scheduler {
 
     // ---- claim and dispatch
 
-    /** Claims ready tasks into {@link #ready}, up to the free slots plus one batch ahead. */
-    private boolean claim(Instant now) {
+    /**
+     * How many tasks to claim now (0 for none): up to the free slots plus one batch ahead, when a
+     * claim was requested, the poll is due or a retry is due. Clears the request.
+     */
+    private int claimLimit(Instant now) {
         boolean retryDue = nextRetry != null && !now.isBefore(nextRetry);
         boolean pollDue = !now.isBefore(nextPoll);
         if (!claimRequested && !pollDue && !retryDue) {
-            return false;
+            return 0;
         }
         int free = config.maxConcurrency() + prefetchLimit - inFlight.size();
         // Claim when at least half a prefetch is free: one statement for several slots. This never
         // starves a slot: with nothing prefetched, free is at least the whole prefetch.
         if (free <= 0 || (free < Math.max(1, prefetchLimit / 2) && !pollDue && !retryDue)) {
-            return false;
+            return 0;
         }
         claimRequested = false;
-        // Read the clock after clearing the request: a run triggered before the request was cleared
-        // has ready_at <= this instant, so the claim cannot miss it.
-        now = clock.instant();
         if (retryDue) {
             nextRetry = null;
         }
-        int limit = Math.min(free, config.batchSize());
-        List<ClaimedTask> claimed;
-        try {
-            long t0 = System.nanoTime();
-            claimed = store.claimReady(config.nodeId(), limit, now);
-            listener.claimed(limit, claimed.size(), Duration.ofNanos(System.nanoTime() - t0));
-        } catch (RuntimeException e) {
-            log.warn("claim failed; retrying at the next poll ({}): {}", config.pollInterval(), e.toString());
-            return false;
-        }
+        return Math.min(free, config.batchSize());
+    }
+
+    /** Takes claimed tasks into {@link #ready} and sets the next safety-net poll. */
+    private void claimed(List<ClaimedTask> claimed, int limit, Instant now) {
         if (claimed.size() == limit) {
             claimRequested = true; // there may be more ready
         }
@@ -470,7 +488,6 @@ final class Scheduler {
                 ready.add(t);
             }
         }
-        return !claimed.isEmpty();
     }
 
     /** Starts ready tasks in the free slots, grouped per executor. */

@@ -84,6 +84,17 @@ public interface Store extends AutoCloseable {
      */
     List<Long> applyUpdates(List<TaskUpdate> updates, Instant now);
 
+    /**
+     * {@link #applyUpdates} then, if {@code limit > 0}, {@link #claimReady}, with the same
+     * results as the two calls in that order. A store may do both in one transaction (one commit
+     * instead of two on the scheduler's busiest path); the default makes the two calls.
+     */
+    default WriteAndClaim applyUpdatesAndClaim(List<TaskUpdate> updates, String nodeId, int limit, Instant now) {
+        List<Long> ended = updates.isEmpty() ? List.of() : applyUpdates(updates, now);
+        List<ClaimedTask> claimed = limit > 0 ? claimReady(nodeId, limit, now) : List.of();
+        return new WriteAndClaim(ended, claimed);
+    }
+
     // ---- nodes
 
     /** Records that {@code nodeId} is alive at {@code now} (inserting its row if needed). */

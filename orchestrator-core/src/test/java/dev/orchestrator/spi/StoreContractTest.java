@@ -832,6 +832,26 @@ public abstract class StoreContractTest {
         }
 
         @Test
+        void aWriteAndClaimInOneCallClaimsWhatTheWriteReleased() {
+            RunRow run = run(workflow("etl"), T0, step("a", 1), step("b", 2, 0));
+            ClaimedTask a = claim("n", 1, T0).get(0);
+
+            WriteAndClaim result = store.applyUpdatesAndClaim(List.of(succeeded(a)), "n", 10, at(5));
+
+            assertThat(result.endedRuns()).isEmpty();
+            assertThat(result.claimed()).hasSize(2).allSatisfy(c -> {
+                assertThat(c.stepIndex()).isEqualTo(1);
+                assertThat(c.attempt()).isEqualTo(1);
+            });
+            assertThat(statusesByStep(run.id()).get(0)).containsExactly(TaskStatus.SUCCEEDED);
+            WriteAndClaim last = store.applyUpdatesAndClaim(
+                    result.claimed().stream().map(StoreContractTest::succeeded).toList(), "n", 10, at(6));
+            assertThat(last.endedRuns()).containsExactly(run.id());
+            assertThat(last.claimed()).isEmpty();
+            assertThat(findRun(run.id()).status()).isEqualTo(RunStatus.SUCCEEDED);
+        }
+
+        @Test
         void aRetriedUpstreamTaskKeepsTheDependentWaiting() {
             RunRow run = run(workflow("etl"), T0, step("a", 1), step("b", 1, 0));
             ClaimedTask a = claim("n", 1, T0).get(0);

@@ -26,6 +26,7 @@ import dev.orchestrator.spi.RunFilter;
 import dev.orchestrator.spi.RunRow;
 import dev.orchestrator.spi.Store;
 import dev.orchestrator.spi.TaskUpdate;
+import dev.orchestrator.spi.WriteAndClaim;
 import dev.orchestrator.spi.WorkflowRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -282,6 +283,21 @@ public final class JdbcStore implements Store {
         List<ClaimedTask> claimed = db.write("claimReady", (ctx, c) -> claims.claim(c, nodeId, limit, at));
         lastClaimEmpty = claimed.isEmpty();
         return claimed;
+    }
+
+    /** Both in one transaction: one commit for the scheduler's write and its next claim. */
+    @Override
+    public WriteAndClaim applyUpdatesAndClaim(List<TaskUpdate> batch, String nodeId, int limit, Instant now) {
+        Objects.requireNonNull(batch, "updates must not be null");
+        if (batch.isEmpty() || limit < 1) {
+            return Store.super.applyUpdatesAndClaim(batch, nodeId, limit, now);
+        }
+        requireText(nodeId, "nodeId");
+        long at = Millis.required(now, "now");
+        WriteAndClaim result = db.write("applyUpdatesAndClaim", (ctx, c) -> new WriteAndClaim(
+                updates.apply(ctx, c, batch, at), claims.claim(c, nodeId, limit, at)));
+        lastClaimEmpty = result.claimed().isEmpty();
+        return result;
     }
 
     @Override
