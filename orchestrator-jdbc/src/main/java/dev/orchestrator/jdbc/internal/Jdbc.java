@@ -180,6 +180,11 @@ public final class Jdbc implements AutoCloseable {
             throw new IllegalArgumentException("statement takes " + s.parameters() + " bind values, got "
                     + args.length + ": " + s.sql());
         }
+        bindValues(c, ps, args);
+    }
+
+    /** Binds {@code args} in order: nulls, longs, ints, strings, and arrays of those as SQL arrays. */
+    static void bindValues(Connection c, PreparedStatement ps, Object[] args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
             Object v = args[i];
             if (v == null) {
