@@ -5,6 +5,7 @@ import dev.orchestrator.spi.Executor;
 import dev.orchestrator.spi.StatusSink;
 import dev.orchestrator.spi.StatusUpdate;
 import dev.orchestrator.spi.TaskContext;
+import dev.orchestrator.spi.TaskEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,14 +122,7 @@ public final class ProcessExecutor implements Executor {
             pb.directory(new File(job.workingDirectory()));
         }
         Map<String, String> env = pb.environment();
-        env.putAll(job.environment());
-        task.parameters().forEach((k, v) -> env.put("ORCHESTRATOR_PARAM_" + k, v));
-        env.put("ORCHESTRATOR_RUN_ID", Long.toString(task.runId()));
-        env.put("ORCHESTRATOR_WORKFLOW", task.workflow());
-        env.put("ORCHESTRATOR_STEP", task.step());
-        env.put("ORCHESTRATOR_TASK_INDEX", Integer.toString(task.taskIndex()));
-        env.put("ORCHESTRATOR_TASK_COUNT", Integer.toString(task.taskCount()));
-        env.put("ORCHESTRATOR_ATTEMPT", Integer.toString(task.attempt()));
+        env.putAll(TaskEnvironment.of(task));
         Process process;
         try {
             process = pb.start();
