@@ -1,6 +1,6 @@
 package dev.orchestrator.jdbc;
 
-import dev.orchestrator.OrchestratorContractTest;
+import dev.orchestrator.testkit.OrchestratorContractTest;
 import dev.orchestrator.spi.Store;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,7 +1,7 @@
 package dev.orchestrator.jdbc;
 
 import dev.orchestrator.spi.Store;
-import dev.orchestrator.spi.StoreContractTest;
+import dev.orchestrator.testkit.StoreContractTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

@@ -1,5 +1,7 @@
-package dev.orchestrator.spi;
+package dev.orchestrator.testkit;
 
+import dev.orchestrator.*;
+import dev.orchestrator.spi.*;
 import dev.orchestrator.AttemptInfo;
 import dev.orchestrator.AttemptOutcome;
 import dev.orchestrator.RunStatus;

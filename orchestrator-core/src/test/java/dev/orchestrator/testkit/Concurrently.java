@@ -1,5 +1,7 @@
-package dev.orchestrator.spi;
+package dev.orchestrator.testkit;
 
+import dev.orchestrator.*;
+import dev.orchestrator.spi.*;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

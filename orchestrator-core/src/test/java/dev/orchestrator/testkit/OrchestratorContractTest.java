@@ -1,5 +1,7 @@
-package dev.orchestrator;
+package dev.orchestrator.testkit;
 
+import dev.orchestrator.*;
+import dev.orchestrator.spi.*;
 import dev.orchestrator.spi.Store;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

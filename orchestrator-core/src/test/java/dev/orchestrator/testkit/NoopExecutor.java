@@ -1,5 +1,7 @@
-package dev.orchestrator;
+package dev.orchestrator.testkit;
 
+import dev.orchestrator.*;
+import dev.orchestrator.spi.*;
 import dev.orchestrator.spi.Executor;
 import dev.orchestrator.spi.StatusSink;
 import dev.orchestrator.spi.StatusUpdate;
