@@ -1,6 +1,6 @@
 package dev.orchestrator;
 
-import dev.orchestrator.internal.DefaultOrchestrator;
+import dev.orchestrator.internal.OrchestratorFactory;
 import dev.orchestrator.internal.OrchestratorConfig;
 import dev.orchestrator.spi.Executor;
 import dev.orchestrator.spi.Store;
@@ -195,7 +195,7 @@ public final class OrchestratorBuilder {
         var config = new OrchestratorConfig(store, store == null ? storeUrl : null, Map.copyOf(executors),
                 Map.copyOf(executorConfig), maxConcurrency, batchSize, pollInterval, maxPoll, heartbeatInterval, nodeLease,
                 shutdownTimeout, clock, id, loader, listener);
-        return new DefaultOrchestrator(config);
+        return OrchestratorFactory.create(config);
     }
 
     private static Duration atLeast(String field, Duration value, Duration min) {

@@ -1,6 +1,7 @@
 package dev.orchestrator;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -46,5 +47,30 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
             d = d.multipliedBy(2);
         }
         return d.compareTo(maxBackoff) > 0 ? maxBackoff : d;
+    }
+
+    /**
+     * When a task whose attempt {@code failedAttempt} ended without success at {@code endedAt}
+     * may run again, or {@code null} when it has no attempts left. A pure function: the
+     * backoff before the next attempt, shortened by up to 20 % according to {@code jitter}.
+     *
+     * @param failedAttempt the attempt that ended, from 1
+     * @param endedAt       when it ended
+     * @param jitter        a random number in {@code [0, 1)}; 0 waits the whole backoff
+     * @throws IllegalArgumentException if {@code failedAttempt} is below 1 or {@code jitter} outside {@code [0, 1)}
+     */
+    public Instant retryAt(int failedAttempt, Instant endedAt, double jitter) {
+        if (failedAttempt < 1) {
+            throw new IllegalArgumentException("failedAttempt must be at least 1, got " + failedAttempt);
+        }
+        if (!(jitter >= 0 && jitter < 1)) {
+            throw new IllegalArgumentException("jitter must be in [0, 1), got " + jitter);
+        }
+        Objects.requireNonNull(endedAt, "endedAt");
+        if (failedAttempt >= maxAttempts) {
+            return null;
+        }
+        Duration backoff = backoffBefore(failedAttempt + 1);
+        return endedAt.plus(backoff).minusMillis((long) (backoff.toMillis() * 0.2 * jitter));
     }
 }

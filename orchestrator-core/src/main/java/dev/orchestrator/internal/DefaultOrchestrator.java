@@ -28,7 +28,7 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 
 /** The {@link Orchestrator} behind {@code Orchestrator.builder().build()}. */
-public final class DefaultOrchestrator implements Orchestrator {
+final class DefaultOrchestrator implements Orchestrator {
 
     private static final Logger log = LoggerFactory.getLogger(Orchestrator.class);
 
@@ -43,7 +43,7 @@ public final class DefaultOrchestrator implements Orchestrator {
     private final Scheduler scheduler;
     private State state = State.NEW;
 
-    public DefaultOrchestrator(OrchestratorConfig config) {
+    DefaultOrchestrator(OrchestratorConfig config) {
         this.config = config;
         this.ownsStore = config.store() == null;
         this.store = ownsStore ? openStore(config.storeUrl(), config.classLoader()) : config.store();

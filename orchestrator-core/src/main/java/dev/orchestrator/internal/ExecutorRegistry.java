@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Finds the executor of a type: an instance given to the builder wins; otherwise one created
  * (on first use, so unused integrations cost nothing) by the provider found with ServiceLoader.
  */
-public final class ExecutorRegistry implements AutoCloseable {
+final class ExecutorRegistry implements AutoCloseable {
 
     private static final Map<String, String> KNOWN_ARTIFACTS = Map.of(
             "cloudrun", "dev.orchestrator:orchestrator-cloudrun",
@@ -24,7 +24,7 @@ public final class ExecutorRegistry implements AutoCloseable {
     private final Map<String, Map<String, String>> config;
     private final Map<String, Executor> created = new ConcurrentHashMap<>();
 
-    public ExecutorRegistry(Map<String, Executor> given, Map<String, Map<String, String>> config, ClassLoader loader) {
+    ExecutorRegistry(Map<String, Executor> given, Map<String, Map<String, String>> config, ClassLoader loader) {
         this.given = given;
         this.config = config;
         for (ExecutorProvider p : ServiceLoader.load(ExecutorProvider.class, loader)) {
@@ -37,7 +37,7 @@ public final class ExecutorRegistry implements AutoCloseable {
      *
      * @throws IllegalArgumentException naming the known types and the artifact to add if none handles it
      */
-    public Executor get(String type) {
+    Executor get(String type) {
         Executor e = given.get(type);
         if (e != null) {
             return e;
@@ -55,7 +55,7 @@ public final class ExecutorRegistry implements AutoCloseable {
     }
 
     /** Every type this registry can serve. */
-    public TreeSet<String> knownTypes() {
+    TreeSet<String> knownTypes() {
         TreeSet<String> types = new TreeSet<>(providers.keySet());
         types.addAll(given.keySet());
         return types;

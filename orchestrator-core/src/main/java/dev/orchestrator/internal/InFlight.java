@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One attempt this node owns, from its claim to its recorded end, and the sink its executor
- * reports to. It is started once, by the loop or by the thread that freed a slot; the fields
- * without {@code volatile} or atomics are touched by the scheduler loop only.
+ * reports to: a report goes to the {@link Inbox}, and an end also frees its slot in the
+ * {@link Dispatcher}. It is started once, by the loop or by the thread that freed a slot; the
+ * fields without {@code volatile} or atomics are touched by the scheduler loop only.
  */
 final class InFlight implements StatusSink {
 
@@ -23,7 +24,8 @@ final class InFlight implements StatusSink {
     final StepSpec step;
     final Executor executor;
     private final Map<String, String> parameters;
-    private final Scheduler scheduler;
+    private final Inbox inbox;
+    private final Dispatcher dispatcher;
     private final AtomicBoolean slotHeld = new AtomicBoolean();
 
     /** Built when the attempt starts, so its deadline counts from then; null before. */
@@ -40,13 +42,14 @@ final class InFlight implements StatusSink {
     String cancelReason;
 
     InFlight(ClaimedTask claim, String workflow, StepSpec step, Executor executor, Map<String, String> parameters,
-             Scheduler scheduler, Instant now) {
+             Inbox inbox, Dispatcher dispatcher, Instant now) {
         this.claim = claim;
         this.workflow = workflow;
         this.step = step;
         this.executor = executor;
         this.parameters = parameters;
-        this.scheduler = scheduler;
+        this.inbox = inbox;
+        this.dispatcher = dispatcher;
         this.lastHeartbeat = now;
     }
 
@@ -72,9 +75,9 @@ final class InFlight implements StatusSink {
         if (closed) {
             return;
         }
-        scheduler.enqueue(this, update);
+        inbox.add(this, update);
         if (update.kind() == StatusUpdate.Kind.SUCCEEDED || update.kind() == StatusUpdate.Kind.FAILED) {
-            scheduler.slotFreed(this);
+            dispatcher.slotFreed(this);
         }
     }
 }

@@ -9,13 +9,13 @@ import java.util.Map;
  * A minimal JSON codec for the shapes the orchestrator stores: objects, arrays, strings,
  * integers, booleans and null. Small on purpose, so core needs no JSON library.
  */
-public final class Json {
+final class Json {
 
     private Json() {
     }
 
     /** Writes maps, lists, strings, numbers, booleans and null as JSON. */
-    public static String write(Object value) {
+    static String write(Object value) {
         StringBuilder sb = new StringBuilder();
         write(value, sb);
         return sb.toString();
@@ -78,7 +78,7 @@ public final class Json {
     }
 
     /** Parses JSON into {@link LinkedHashMap}, {@link ArrayList}, String, Long, Boolean or null. */
-    public static Object parse(String json) {
+    static Object parse(String json) {
         Parser p = new Parser(json);
         p.skipWs();
         Object v = p.value();
@@ -90,7 +90,7 @@ public final class Json {
     }
 
     /** Parses a JSON object of string values. */
-    public static Map<String, String> parseStringMap(String json) {
+    static Map<String, String> parseStringMap(String json) {
         if (json == null || json.isEmpty()) {
             return Map.of();
         }

@@ -13,13 +13,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Turns a {@link WorkflowSpec} into stable JSON (same spec, same text) and back. */
-public final class SpecCodec {
+final class SpecCodec {
 
     private SpecCodec() {
     }
 
     /** The spec as JSON; maps are written in key order so equal specs give equal text. */
-    public static String toJson(WorkflowSpec spec) {
+    static String toJson(WorkflowSpec spec) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("name", spec.name());
         List<Object> steps = new ArrayList<>();
@@ -46,7 +46,7 @@ public final class SpecCodec {
 
     /** Reads a spec written by {@link #toJson}. */
     @SuppressWarnings("unchecked")
-    public static WorkflowSpec fromJson(String json) {
+    static WorkflowSpec fromJson(String json) {
         Map<String, Object> root = (Map<String, Object>) Json.parse(json);
         List<StepSpec> steps = new ArrayList<>();
         for (Object o : (List<Object>) root.get("steps")) {

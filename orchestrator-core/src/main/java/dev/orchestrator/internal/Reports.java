@@ -1,0 +1,112 @@
+package dev.orchestrator.internal;
+
+import dev.orchestrator.AttemptOutcome;
+import dev.orchestrator.spi.ClaimedTask;
+import dev.orchestrator.spi.StatusUpdate;
+import dev.orchestrator.spi.TaskUpdate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Turns what executors reported into store updates, decides what an ended attempt means for
+ * its task (done, or retried at a time its step's {@link dev.orchestrator.RetryPolicy} gives),
+ * and holds the updates until the loop writes them. Loop thread only.
+ */
+final class Reports {
+
+    private static final Logger log = LoggerFactory.getLogger(Reports.class);
+
+    private final Ledger ledger;
+    private final Dispatcher dispatcher;
+    private final ClaimPacer pacer;
+    private final SafeListener listener;
+    /** Jitter for retry backoff, in [0, 1). */
+    private final DoubleSupplier jitter;
+    private final List<TaskUpdate> unwritten = new ArrayList<>();
+
+    Reports(Ledger ledger, Dispatcher dispatcher, ClaimPacer pacer, SafeListener listener, DoubleSupplier jitter) {
+        this.ledger = ledger;
+        this.dispatcher = dispatcher;
+        this.pacer = pacer;
+        this.listener = listener;
+        this.jitter = jitter;
+    }
+
+    /** One report of an executor becomes an update to write (or nothing, after the attempt ended). */
+    void convert(InFlight t, StatusUpdate u, Instant now) {
+        if (t.closed) {
+            return;
+        }
+        ClaimedTask c = t.claim;
+        if (!t.lagReported) {
+            t.lagReported = true;
+            if (c.readyAt() != null && t.startedAt != null) {
+                listener.dispatched(t.executor.type(), Duration.between(c.readyAt(), t.startedAt));
+            }
+        }
+        switch (u.kind()) {
+            case RUNNING -> unwritten.add(TaskUpdate.running(c.taskId(), c.attempt(), u.executionName(), u.outputRef()));
+            case HEARTBEAT -> {
+                t.lastHeartbeat = now;
+                unwritten.add(TaskUpdate.heartbeat(c.taskId(), c.attempt()));
+            }
+            case SUCCEEDED -> end(t, AttemptOutcome.SUCCEEDED, u.exitCode(), null, u.outputTail(), now);
+            case FAILED -> end(t, t.cancelledAt != null ? AttemptOutcome.TIMED_OUT : AttemptOutcome.FAILED,
+                    u.exitCode(), t.cancelledAt != null ? t.cancelReason + (u.error() != null ? "; " + u.error() : "")
+                            : u.error(), u.outputTail(), now);
+        }
+    }
+
+    /**
+     * Records an attempt's end: frees its slot, forgets it, and queues the update. A lost
+     * attempt runs again at once (its outcome is unknown, not a failure); a failed one runs again
+     * while its retry policy allows.
+     */
+    void end(InFlight t, AttemptOutcome outcome, Integer exitCode, String error, String tail, Instant now) {
+        t.closed = true;
+        dispatcher.release(t);
+        ledger.remove(t);
+        ClaimedTask c = t.claim;
+        Instant retryAt = null;
+        if (outcome == AttemptOutcome.LOST) {
+            retryAt = now;
+        } else if (outcome != AttemptOutcome.SUCCEEDED) {
+            retryAt = t.step.retry().retryAt(c.attempt(), now, jitter.getAsDouble());
+            if (retryAt != null) {
+                pacer.retryAt(retryAt);
+            }
+        }
+        if (outcome != AttemptOutcome.SUCCEEDED) {
+            log.debug("task run={} step={} index={} attempt={} ended {}: {}{}", c.runId(), t.step.name(), c.taskIndex(),
+                    c.attempt(), outcome, error, retryAt != null ? "; retry at " + retryAt : "");
+        }
+        unwritten.add(TaskUpdate.ended(c.taskId(), c.attempt(), outcome, exitCode, error, tail, retryAt));
+        listener.ended(t.executor.type(), outcome, Duration.between(t.startedAt != null ? t.startedAt : now, now));
+    }
+
+    /** A claimed task that cannot run on this node (no spec, no executor) fails with the reason. */
+    void cannotRun(ClaimedTask c, RuntimeException e) {
+        unwritten.add(TaskUpdate.ended(c.taskId(), c.attempt(), AttemptOutcome.FAILED, null,
+                "could not dispatch: " + e.getMessage(), null, null));
+    }
+
+    /** A copy of the updates not yet written. */
+    List<TaskUpdate> unwritten() {
+        return List.copyOf(unwritten);
+    }
+
+    /** The first {@code n} updates were written. */
+    void written(int n) {
+        unwritten.subList(0, n).clear();
+    }
+
+    boolean isEmpty() {
+        return unwritten.isEmpty();
+    }
+}
