@@ -58,10 +58,10 @@ public interface Orchestrator extends AutoCloseable {
      */
     RunHandle trigger(String workflow, TriggerOptions options);
 
-    /** A handle on an existing run. @throws IllegalArgumentException if there is no such run */
-    RunHandle run(long runId);
+    /** A handle on an existing run, or empty if there is no run with this id. */
+    Optional<RunHandle> run(long runId);
 
-    /** The latest version of a workflow. */
+    /** The latest version of a workflow, or empty if none of this name is registered. */
     Optional<WorkflowInfo> workflow(String name);
 
     /** The latest version of every registered workflow, by name. */
@@ -74,8 +74,14 @@ public interface Orchestrator extends AutoCloseable {
      */
     boolean deleteWorkflow(String name);
 
-    /** Runs, newest first. @param workflow name or {@code null}; @param status or {@code null}; @param limit at least 1 */
-    List<RunInfo> runs(String workflow, RunStatus status, int limit);
+    /**
+     * One page of the runs that match {@code query}, newest first. Ask for the next page with
+     * the page's {@link RunPage#nextCursor()}.
+     *
+     * @param query the criteria, page size and cursor; {@link RunQuery#all()} for every run
+     * @return the page
+     */
+    RunPage runs(RunQuery query);
 
     /** Tasks of a run, by step then index. */
     List<TaskInfo> tasks(long runId);

@@ -26,18 +26,29 @@ public record StepSpec(String name, String executor, JobSpec job, int taskCount,
     /** Validates every value; messages name the field and the rule. */
     public StepSpec {
         Names.check("step name", name);
-        if (executor == null || executor.isBlank()) {
-            throw new IllegalArgumentException("executor must not be blank (step '" + name + "')");
-        }
+        checkExecutor(executor, name);
         Objects.requireNonNull(job, "job");
-        if (taskCount < 1 || taskCount > MAX_TASKS) {
-            throw new IllegalArgumentException("taskCount must be between 1 and " + MAX_TASKS + ", got "
-                    + taskCount + " (step '" + name + "')");
-        }
+        checkTaskCount(taskCount, name);
         retry = retry == null ? RetryPolicy.NONE : retry;
         checkPositive("timeout", timeout, name);
         checkPositive("heartbeatTimeout", heartbeatTimeout, name);
         dependsOn = List.copyOf(dependsOn == null ? List.of() : dependsOn);
+        for (String d : dependsOn) {
+            Names.check("dependsOn of step '" + name + "'", d);
+        }
+    }
+
+    private static void checkExecutor(String executor, String step) {
+        if (executor == null || executor.isBlank()) {
+            throw new IllegalArgumentException("executor must not be blank (step '" + step + "')");
+        }
+    }
+
+    private static void checkTaskCount(int taskCount, String step) {
+        if (taskCount < 1 || taskCount > MAX_TASKS) {
+            throw new IllegalArgumentException("taskCount must be between 1 and " + MAX_TASKS + ", got "
+                    + taskCount + " (step '" + step + "')");
+        }
     }
 
     private static void checkPositive(String field, Duration value, String step) {
@@ -56,7 +67,7 @@ public record StepSpec(String name, String executor, JobSpec job, int taskCount,
         return new Builder(name, "process").job(JobSpec.command(program, args));
     }
 
-    /** Builds a {@link StepSpec}; values are checked by {@link #build()}. Not thread-safe. */
+    /** Builds a {@link StepSpec}; each setter checks its value at once. Not thread-safe. */
     public static final class Builder {
         private final String name;
         private final String executor;
@@ -68,6 +79,8 @@ public record StepSpec(String name, String executor, JobSpec job, int taskCount,
         private List<String> dependsOn = List.of();
 
         private Builder(String name, String executor) {
+            Names.check("step name", name);
+            checkExecutor(executor, name);
             this.name = name;
             this.executor = executor;
         }
@@ -80,6 +93,7 @@ public record StepSpec(String name, String executor, JobSpec job, int taskCount,
 
         /** Fan-out, between 1 and {@value StepSpec#MAX_TASKS}. Default 1. */
         public Builder tasks(int taskCount) {
+            checkTaskCount(taskCount, name);
             this.taskCount = taskCount;
             return this;
         }
@@ -90,20 +104,26 @@ public record StepSpec(String name, String executor, JobSpec job, int taskCount,
             return this;
         }
 
-        /** Longest an attempt may run. Default: no limit. */
+        /** Longest an attempt may run; positive, or {@code null} for no limit. Default: no limit. */
         public Builder timeout(Duration timeout) {
+            checkPositive("timeout", timeout, name);
             this.timeout = timeout;
             return this;
         }
 
-        /** Longest an attempt may go without a heartbeat. Default: not checked. */
+        /** Longest an attempt may go without a heartbeat; positive, or {@code null}. Default: not checked. */
         public Builder heartbeatTimeout(Duration heartbeatTimeout) {
+            checkPositive("heartbeatTimeout", heartbeatTimeout, name);
             this.heartbeatTimeout = heartbeatTimeout;
             return this;
         }
 
         /** Steps that must succeed first. Default: none. */
         public Builder dependsOn(String... steps) {
+            Objects.requireNonNull(steps, "dependsOn");
+            for (String d : steps) {
+                Names.check("dependsOn of step '" + name + "'", d);
+            }
             this.dependsOn = List.of(steps);
             return this;
         }

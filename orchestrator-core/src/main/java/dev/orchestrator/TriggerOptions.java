@@ -25,24 +25,33 @@ public record TriggerOptions(Map<String, String> parameters, String idempotencyK
         Objects.requireNonNull(parameters, "parameters");
         long bytes = 0;
         for (Map.Entry<String, String> e : parameters.entrySet()) {
-            if (e.getKey() == null || e.getKey().isBlank()) {
-                throw new IllegalArgumentException("parameters must not have a blank key");
-            }
-            if (e.getValue() == null) {
-                throw new IllegalArgumentException("parameters must not have a null value (key '" + e.getKey() + "')");
-            }
-            bytes += e.getKey().getBytes(StandardCharsets.UTF_8).length + e.getValue().getBytes(StandardCharsets.UTF_8).length;
+            bytes += checkParameter(e.getKey(), e.getValue());
         }
-        if (bytes > MAX_PARAMETER_BYTES) {
-            throw new IllegalArgumentException("parameters must be at most " + MAX_PARAMETER_BYTES
-                    + " bytes in all (UTF-8 keys and values), got " + bytes);
-        }
+        checkTotal(bytes);
         parameters = Map.copyOf(parameters);
         if (idempotencyKey != null) {
             Names.check("idempotencyKey", idempotencyKey);
         }
         triggeredBy = triggeredBy == null ? "manual" : triggeredBy;
         Names.check("triggeredBy", triggeredBy);
+    }
+
+    /** Checks one parameter; returns its size in UTF-8 bytes. */
+    private static long checkParameter(String key, String value) {
+        if (key == null || key.isBlank()) {
+            throw new IllegalArgumentException("parameters must not have a blank key");
+        }
+        if (value == null) {
+            throw new IllegalArgumentException("parameters must not have a null value (key '" + key + "')");
+        }
+        return key.getBytes(StandardCharsets.UTF_8).length + (long) value.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static void checkTotal(long bytes) {
+        if (bytes > MAX_PARAMETER_BYTES) {
+            throw new IllegalArgumentException("parameters must be at most " + MAX_PARAMETER_BYTES
+                    + " bytes in all (UTF-8 keys and values), got " + bytes);
+        }
     }
 
     /** A builder with no parameters, no key, triggered {@code manual}. */
@@ -55,35 +64,49 @@ public record TriggerOptions(Map<String, String> parameters, String idempotencyK
         return new TriggerOptions(parameters, null, "manual");
     }
 
-    /** Builds {@link TriggerOptions}. Not thread-safe. */
+    /** Builds {@link TriggerOptions}; each setter checks its value at once. Not thread-safe. */
     public static final class Builder {
         private final Map<String, String> parameters = new LinkedHashMap<>();
+        private long parameterBytes;
         private String idempotencyKey;
         private String triggeredBy = "manual";
 
         private Builder() {
         }
 
-        /** Adds one parameter. */
+        /**
+         * Adds one parameter (replacing one of the same key).
+         *
+         * @throws IllegalArgumentException if the key is blank, the value null, or the parameters
+         *                                  would exceed {@value TriggerOptions#MAX_PARAMETER_BYTES} bytes
+         */
         public Builder param(String key, String value) {
+            long bytes = checkParameter(key, value);
+            String old = parameters.get(key);
+            long total = parameterBytes + bytes - (old == null ? 0 : checkParameter(key, old));
+            checkTotal(total);
             parameters.put(key, value);
+            parameterBytes = total;
             return this;
         }
 
-        /** Adds all these parameters. */
+        /** Adds all these parameters; see {@link #param(String, String)}. */
         public Builder params(Map<String, String> values) {
-            parameters.putAll(values);
+            Objects.requireNonNull(values, "params");
+            values.forEach(this::param);
             return this;
         }
 
-        /** Idempotency key; default none. */
+        /** Idempotency key: not blank, at most 200 characters. Default none. */
         public Builder idempotencyKey(String key) {
+            Names.check("idempotencyKey", key);
             this.idempotencyKey = key;
             return this;
         }
 
-        /** Who triggered; default {@code manual}. */
+        /** Who triggered: not blank, at most 200 characters. Default {@code manual}. */
         public Builder triggeredBy(String triggeredBy) {
+            Names.check("triggeredBy", triggeredBy);
             this.triggeredBy = triggeredBy;
             return this;
         }

@@ -4,7 +4,8 @@ import dev.orchestrator.AttemptInfo;
 import dev.orchestrator.Orchestrator;
 import dev.orchestrator.RunHandle;
 import dev.orchestrator.RunInfo;
-import dev.orchestrator.RunStatus;
+import dev.orchestrator.RunPage;
+import dev.orchestrator.RunQuery;
 import dev.orchestrator.StepSpec;
 import dev.orchestrator.TaskInfo;
 import dev.orchestrator.TriggerOptions;
@@ -113,9 +114,8 @@ final class DefaultOrchestrator implements Orchestrator {
     }
 
     @Override
-    public RunHandle run(long runId) {
-        store.findRun(runId).orElseThrow(() -> new IllegalArgumentException("run " + runId + " does not exist"));
-        return new DefaultRunHandle(runId, false, this, waiters);
+    public Optional<RunHandle> run(long runId) {
+        return store.findRun(runId).map(r -> new DefaultRunHandle(runId, false, this, waiters));
     }
 
     RunInfo runInfo(long runId) {
@@ -140,8 +140,13 @@ final class DefaultOrchestrator implements Orchestrator {
     }
 
     @Override
-    public List<RunInfo> runs(String workflow, RunStatus status, int limit) {
-        return store.listRuns(new RunFilter(workflow, status, limit)).stream().map(DefaultOrchestrator::toInfo).toList();
+    public RunPage runs(RunQuery query) {
+        Objects.requireNonNull(query, "query");
+        return RunPage.of(store.listRuns(toFilter(query)).stream().map(DefaultOrchestrator::toInfo).toList(), query);
+    }
+
+    private static RunFilter toFilter(RunQuery q) {
+        return new RunFilter(q.workflow(), q.status(), q.limit());
     }
 
     @Override

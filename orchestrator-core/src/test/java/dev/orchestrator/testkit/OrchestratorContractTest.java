@@ -127,7 +127,7 @@ public abstract class OrchestratorContractTest {
         assertThat(second.created()).isFalse();
         assertThat(second.id()).isEqualTo(first.id());
         assertThat(first.await(Duration.ofSeconds(30)).status()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(o.runs("idem", null, 10)).hasSize(1);
+        assertThat(o.runs(RunQuery.builder().workflow("idem").build()).runs()).hasSize(1);
         assertThat(noop.starts.get()).isEqualTo(3);
     }
 
@@ -287,7 +287,7 @@ public abstract class OrchestratorContractTest {
         big.put("blob", "x".repeat(64 * 1024));
         assertThatThrownBy(() -> o.trigger("ok", TriggerOptions.parameters(big)))
                 .hasMessageContaining("parameters must be at most 65536 bytes");
-        assertThat(o.runs(null, null, 10)).isEmpty();
+        assertThat(o.runs(RunQuery.all()).runs()).isEmpty();
 
         RunHandle handle = o.trigger("ok");
         assertThatThrownBy(() -> handle.await(Duration.ofSeconds(-1)))
@@ -311,7 +311,7 @@ public abstract class OrchestratorContractTest {
         client.register(WorkflowSpec.of("early", StepSpec.builder("s", "noop").tasks(10)));
         RunHandle run = client.trigger("early");
         Orchestrator worker = started();
-        assertThat(worker.run(run.id()).await(Duration.ofSeconds(30)).status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(worker.run(run.id()).orElseThrow().await(Duration.ofSeconds(30)).status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(noop.starts.get()).isEqualTo(10);
     }
 

@@ -35,7 +35,7 @@ final class Progress {
         int firstFinished = -1;
         String lastCounts = null;
         while (true) {
-            RunInfo r = o.run(runId).info();
+            RunInfo r = RunCommand.find(o, runId);
             int running = r.status().isTerminal() ? 0 : running(o.tasks(runId));
             if (firstFinished < 0) {
                 firstFinished = r.finished();

@@ -3,6 +3,7 @@ package dev.orchestrator.cli;
 import dev.orchestrator.Orchestrator;
 import dev.orchestrator.RunHandle;
 import dev.orchestrator.RunInfo;
+import dev.orchestrator.RunQuery;
 import dev.orchestrator.RunStatus;
 import dev.orchestrator.TaskInfo;
 import dev.orchestrator.TaskStatus;
@@ -141,11 +142,11 @@ final class RunCommand implements Callable<Integer> {
              @Option(names = {"-l", "--limit"}, paramLabel = "<n>", defaultValue = "20",
                      description = "Most runs listed. Default: ${DEFAULT-VALUE}.") int limit,
              @Option(names = "--json", description = "Print JSON.") boolean json) {
-        if (limit < 1) {
-            throw CliException.badInput("--limit must be at least 1, got " + limit);
+        if (limit < 1 || limit > RunQuery.MAX_LIMIT) {
+            throw CliException.badInput("--limit must be between 1 and " + RunQuery.MAX_LIMIT + ", got " + limit);
         }
         try (Orchestrator o = root.client()) {
-            List<RunInfo> runs = o.runs(workflow, status, limit);
+            List<RunInfo> runs = o.runs(RunQuery.builder().workflow(workflow).status(status).limit(limit).build()).runs();
             PrintWriter out = root.out();
             if (json) {
                 Output.json(out, runs);
@@ -209,11 +210,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     static RunInfo find(Orchestrator o, long id) {
-        try {
-            return o.run(id).info();
-        } catch (IllegalArgumentException e) {
-            throw CliException.notFound("run " + id + " not found");
-        }
+        return o.run(id).orElseThrow(() -> CliException.notFound("run " + id + " not found")).info();
     }
 
     /** What {@code run show --json} prints. */

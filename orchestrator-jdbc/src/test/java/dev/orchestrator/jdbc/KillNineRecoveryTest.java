@@ -4,6 +4,7 @@ import dev.orchestrator.AttemptInfo;
 import dev.orchestrator.AttemptOutcome;
 import dev.orchestrator.Orchestrator;
 import dev.orchestrator.RunInfo;
+import dev.orchestrator.RunQuery;
 import dev.orchestrator.RunStatus;
 import dev.orchestrator.TaskInfo;
 import dev.orchestrator.TaskStatus;
@@ -69,14 +70,14 @@ class KillNineRecoveryTest {
                 .heartbeatInterval(Duration.ofMillis(200))
                 .nodeLease(Duration.ofSeconds(1))
                 .build()) {
-            long runId = survivor.runs("crash", null, 1).getFirst().id();
+            long runId = survivor.runs(RunQuery.builder().workflow("crash").limit(1).build()).runs().getFirst().id();
             Set<Long> inFlightAtKill = survivor.tasks(runId).stream()
                     .filter(t -> t.status() == TaskStatus.DISPATCHED || t.status() == TaskStatus.RUNNING)
                     .map(TaskInfo::id).collect(Collectors.toSet());
             assertThat(inFlightAtKill).as("tasks in flight when the node died").isNotEmpty();
 
             survivor.start();
-            RunInfo done = survivor.run(runId).await(Duration.ofSeconds(60));
+            RunInfo done = survivor.run(runId).orElseThrow().await(Duration.ofSeconds(60));
 
             assertThat(done.status()).isEqualTo(RunStatus.SUCCEEDED);
             assertThat(done.succeeded()).isEqualTo(CrashNode.TASKS);
