@@ -15,8 +15,8 @@ import java.util.UUID;
 
 /**
  * Builds an {@link Orchestrator}. Each setter checks its value at once and names the rule it
- * breaks; {@link #build()} checks the combinations. Not thread-safe; use one builder per
- * orchestrator.
+ * breaks ({@link IllegalArgumentException}); {@link #build()} checks the combinations
+ * ({@link IllegalStateException}). Not thread-safe; use one builder per orchestrator.
  */
 public final class OrchestratorBuilder {
 
@@ -176,15 +176,16 @@ public final class OrchestratorBuilder {
     /**
      * Builds the orchestrator, opening its store if a URL was given. It is not started.
      *
-     * @throws IllegalArgumentException if settings conflict or no store provider handles the URL
+     * @throws IllegalStateException    if settings conflict (the message names both)
+     * @throws IllegalArgumentException if no store provider handles the URL
      */
     public Orchestrator build() {
         if (nodeLease.compareTo(heartbeatInterval) <= 0) {
-            throw new IllegalArgumentException("nodeLease (" + nodeLease + ") must be longer than heartbeatInterval ("
+            throw new IllegalStateException("nodeLease (" + nodeLease + ") must be longer than heartbeatInterval ("
                     + heartbeatInterval + ")");
         }
         if (maxPollInterval != null && maxPollInterval.compareTo(pollInterval) < 0) {
-            throw new IllegalArgumentException("maxPollInterval (" + maxPollInterval + ") must be at least pollInterval ("
+            throw new IllegalStateException("maxPollInterval (" + maxPollInterval + ") must be at least pollInterval ("
                     + pollInterval + ")");
         }
         Duration maxPoll = maxPollInterval != null ? maxPollInterval

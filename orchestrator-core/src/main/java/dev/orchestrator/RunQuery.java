@@ -161,9 +161,13 @@ public record RunQuery(String workflow, RunStatus status, String triggeredBy, In
         /**
          * The query.
          *
-         * @throws IllegalArgumentException if {@code createdAfter} is not before {@code createdBefore}
+         * @throws IllegalStateException if {@code createdAfter} is not before {@code createdBefore}
          */
         public RunQuery build() {
+            if (createdAfter != null && createdBefore != null && !createdAfter.isBefore(createdBefore)) {
+                throw new IllegalStateException("createdAfter (" + createdAfter + ") must be before createdBefore ("
+                        + createdBefore + ")");
+            }
             return new RunQuery(workflow, status, triggeredBy, createdAfter, createdBefore, limit, cursor);
         }
     }

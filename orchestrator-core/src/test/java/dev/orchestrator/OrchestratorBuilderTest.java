@@ -25,6 +25,7 @@ class OrchestratorBuilderTest {
     void aLeaseNotLongerThanTheHeartbeatIsRefused() {
         assertThatThrownBy(() -> Orchestrator.builder().heartbeatInterval(Duration.ofSeconds(5))
                 .nodeLease(Duration.ofSeconds(5)).build())
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("nodeLease (PT5S) must be longer than heartbeatInterval (PT5S)");
     }
 
@@ -32,6 +33,7 @@ class OrchestratorBuilderTest {
     void aMaxPollIntervalBelowThePollIntervalIsRefused() {
         assertThatThrownBy(() -> Orchestrator.builder().pollInterval(Duration.ofSeconds(10))
                 .maxPollInterval(Duration.ofSeconds(5)).build())
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessage("maxPollInterval (PT5S) must be at least pollInterval (PT10S)");
     }
 
