@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.DoubleSupplier;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -63,12 +64,16 @@ final class Scheduler {
     /** A scheduler whose executor calls run on virtual threads. */
     Scheduler(OrchestratorConfig config, Store store, ExecutorRegistry executors, SpecCache specs, RunWaiters waiters) {
         this(config, store, executors, specs, waiters,
-                Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("orchestrator-dispatch-", 0).factory()));
+                Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("orchestrator-dispatch-", 0).factory()),
+                () -> ThreadLocalRandom.current().nextDouble());
     }
 
-    /** A scheduler whose executor calls (start, cancel, adopt) run on {@code dispatchThreads}. */
+    /**
+     * A scheduler whose executor calls (start, cancel, adopt) run on {@code dispatchThreads} and
+     * whose retry backoff is shortened by {@code jitter}, a source of numbers in {@code [0, 1)}.
+     */
     Scheduler(OrchestratorConfig config, Store store, ExecutorRegistry executors, SpecCache specs, RunWaiters waiters,
-              java.util.concurrent.Executor dispatchThreads) {
+              java.util.concurrent.Executor dispatchThreads, DoubleSupplier jitter) {
         this.config = config;
         this.store = store;
         this.waiters = waiters;
@@ -80,7 +85,7 @@ final class Scheduler {
         this.pacer = new ClaimPacer(config.maxConcurrency(), config.batchSize(), config.pollInterval(),
                 config.maxPollInterval());
         this.ledger = new Ledger(specs, executors, inbox, dispatcher);
-        this.reports = new Reports(ledger, dispatcher, pacer, listener, () -> ThreadLocalRandom.current().nextDouble());
+        this.reports = new Reports(ledger, dispatcher, pacer, listener, jitter);
         this.timers = new Timers(config, store, ledger, dispatcher, reports, new TakeOver(ledger, dispatcher, reports, pacer));
     }
 

@@ -1,0 +1,247 @@
+package dev.orchestrator.internal;
+
+import dev.orchestrator.AttemptOutcome;
+import dev.orchestrator.JobSpec;
+import dev.orchestrator.OrchestratorListener;
+import dev.orchestrator.RetryPolicy;
+import dev.orchestrator.StepSpec;
+import dev.orchestrator.TaskStatus;
+import dev.orchestrator.WorkflowSpec;
+import dev.orchestrator.spi.ClaimedTask;
+import dev.orchestrator.spi.StatusUpdate;
+import dev.orchestrator.spi.TaskUpdate;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The scheduler's retry, timeout and take-over decisions, one {@link Scheduler#tick} at a time
+ * on a clock the test moves: no threads, no waiting.
+ */
+class SchedulerTickTest {
+
+    private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
+    private static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    private static final Duration LEASE = Duration.ofSeconds(15);
+
+    private final MutableClock clock = new MutableClock(T0);
+    private final ScriptedStore store = new ScriptedStore();
+    private final ScriptedExecutor executor = new ScriptedExecutor();
+
+    private Scheduler scheduler(StepSpec.Builder step) {
+        store.saveWorkflow("wf", SpecCodec.toJson(WorkflowSpec.of("wf", step)), T0);
+        var config = new OrchestratorConfig(store, null, Map.of("scripted", executor), Map.of(), 4, 8,
+                Duration.ofSeconds(1), Duration.ofSeconds(60), HEARTBEAT, LEASE, Duration.ofSeconds(1), clock, "node-a",
+                getClass().getClassLoader(), new OrchestratorListener() { });
+        var registry = new ExecutorRegistry(config.executors(), config.executorConfig(), config.classLoader());
+        return new Scheduler(config, store, registry, new SpecCache(store), new RunWaiters(), Runnable::run, () -> 0.0);
+    }
+
+    private static StepSpec.Builder step() {
+        return StepSpec.builder("s", "scripted").job(JobSpec.command("work"));
+    }
+
+    private static ClaimedTask task(long id, int attempt, String executionName, Instant startedAt) {
+        return new ClaimedTask(id, 1, 1, 0, (int) id, attempt, executionName == null ? TaskStatus.DISPATCHED
+                : TaskStatus.RUNNING, executionName, "{}", T0, startedAt);
+    }
+
+    private Scheduler.Tick tickAt(Duration sinceT0) {
+        clock.set(T0.plus(sinceT0));
+        return scheduler.tick(clock.instant());
+    }
+
+    private Scheduler scheduler;
+
+    @Test
+    void aFailedAttemptWithAttemptsLeftIsRequeuedAfterItsBackoff() {
+        scheduler = scheduler(step().retry(new RetryPolicy(3, Duration.ofSeconds(2), Duration.ofMinutes(1))));
+        store.claimable.add(task(1, 1, null, null));
+        tickAt(Duration.ZERO);
+        assertThat(executor.started).containsKey(1L);
+
+        executor.sinks.get(1L).report(StatusUpdate.failed(1, "boom", "tail"));
+        tickAt(Duration.ofMillis(10));
+
+        TaskUpdate ended = store.written(TaskUpdate.Kind.ENDED).getFirst();
+        assertThat(ended.outcome()).isEqualTo(AttemptOutcome.FAILED);
+        assertThat(ended.error()).isEqualTo("boom");
+        assertThat(ended.retryAt()).isEqualTo(T0.plusMillis(10).plusSeconds(2));
+    }
+
+    @Test
+    void theLastAllowedAttemptEndsTheTaskWithoutRetry() {
+        scheduler = scheduler(step().retry(new RetryPolicy(3, Duration.ofSeconds(2), Duration.ofMinutes(1))));
+        store.claimable.add(task(1, 3, null, null));
+        tickAt(Duration.ZERO);
+        executor.sinks.get(1L).report(StatusUpdate.failed(1, "boom", null));
+        tickAt(Duration.ofSeconds(1));
+
+        assertThat(store.written(TaskUpdate.Kind.ENDED)).singleElement()
+                .satisfies(u -> assertThat(u.retryAt()).isNull());
+    }
+
+    @Test
+    void aRetryDueLaterIsClaimedWhenItIsDueWithoutBeingAsked() {
+        scheduler = scheduler(step().retry(new RetryPolicy(2, Duration.ofSeconds(30), Duration.ofMinutes(1))));
+        store.claimable.add(task(1, 1, null, null));
+        tickAt(Duration.ZERO);
+        executor.sinks.get(1L).report(StatusUpdate.failed(1, "boom", null));
+        tickAt(Duration.ofSeconds(1));
+        int claimsAfterWrite = store.claims;
+        // The write of an ended attempt asks for one claim; after it, nothing is due until the poll.
+        tickAt(Duration.ofSeconds(1));
+        tickAt(Duration.ofMillis(1_500));
+        assertThat(store.claims).isEqualTo(claimsAfterWrite + 1);
+
+        store.claimable.add(task(1, 2, null, null));
+        tickAt(Duration.ofSeconds(31));
+        assertThat(executor.started.get(1L).attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void anAttemptPastItsTimeoutIsCancelledAndRecordedAsTimedOut() {
+        scheduler = scheduler(step().timeout(Duration.ofSeconds(10)));
+        store.claimable.add(task(1, 1, null, null));
+        tickAt(Duration.ZERO);
+
+        tickAt(Duration.ofSeconds(10));
+        assertThat(executor.cancelled).isEmpty();
+
+        tickAt(Duration.ofSeconds(11)); // past the deadline: the executor is asked to stop, and reports
+        assertThat(executor.cancelled).hasSize(1);
+        tickAt(Duration.ofSeconds(12));
+        TaskUpdate ended = store.written(TaskUpdate.Kind.ENDED).getFirst();
+        assertThat(ended.outcome()).isEqualTo(AttemptOutcome.TIMED_OUT);
+        assertThat(ended.error()).isEqualTo("timed out after PT10S; terminated");
+        assertThat(ended.exitCode()).isEqualTo(143);
+    }
+
+    @Test
+    void anAttemptTheExecutorDoesNotStopIsEndedAfterTheCancelGrace() {
+        executor.stopsWhenCancelled = false;
+        scheduler = scheduler(step().timeout(Duration.ofSeconds(10)));
+        store.claimable.add(task(1, 1, null, null));
+        tickAt(Duration.ZERO);
+        tickAt(Duration.ofSeconds(11));
+        assertThat(executor.cancelled).hasSize(1);
+
+        tickAt(Duration.ofSeconds(11).plus(Timers.CANCEL_GRACE));
+        assertThat(store.written(TaskUpdate.Kind.ENDED)).isEmpty();
+        tickAt(Duration.ofSeconds(12).plus(Timers.CANCEL_GRACE));
+        TaskUpdate ended = store.written(TaskUpdate.Kind.ENDED).getFirst();
+        assertThat(ended.outcome()).isEqualTo(AttemptOutcome.TIMED_OUT);
+        assertThat(ended.error()).isEqualTo("timed out after PT10S; the executor did not stop it within PT30S");
+    }
+
+    @Test
+    void anAttemptSilentLongerThanItsHeartbeatTimeoutIsStopped() {
+        scheduler = scheduler(step().heartbeatTimeout(Duration.ofSeconds(3)));
+        store.claimable.add(task(1, 1, null, null));
+        tickAt(Duration.ZERO);
+        executor.sinks.get(1L).report(StatusUpdate.heartbeat());
+        tickAt(Duration.ofSeconds(2)); // the loop takes the heartbeat at 2 s
+        tickAt(Duration.ofSeconds(4)); // 2 s after the heartbeat: alive
+        assertThat(executor.cancelled).isEmpty();
+
+        tickAt(Duration.ofMillis(5_500)); // 3.5 s after it
+        assertThat(executor.cancelled).hasSize(1);
+        tickAt(Duration.ofSeconds(6));
+        assertThat(store.written(TaskUpdate.Kind.ENDED).getFirst().error()).startsWith("no heartbeat for PT3S");
+    }
+
+    @Test
+    void heartbeatsFollowTheIntervalAndTakeOverLooksOneLeaseBack() {
+        scheduler = scheduler(step());
+        tickAt(Duration.ZERO);
+        tickAt(Duration.ofSeconds(4));
+        tickAt(Duration.ofSeconds(5));
+        assertThat(store.heartbeats).containsExactly(T0, T0.plusSeconds(5));
+        assertThat(store.takeOverCutoffs).containsExactly(T0.minus(LEASE), T0.plusSeconds(5).minus(LEASE));
+    }
+
+    @Test
+    void aTakenOverAttemptWithAnExecutionIsAdoptedAndKeepsItsDeadlineFromItsClaim() {
+        scheduler = scheduler(step().timeout(Duration.ofSeconds(60)));
+        Instant claimedAt = T0.minusSeconds(40);
+        store.orphans.add(task(7, 2, "exec-7", claimedAt));
+        tickAt(Duration.ZERO);
+
+        assertThat(executor.adopted).singleElement().satisfies(ctx -> {
+            assertThat(ctx.executionName()).isEqualTo("exec-7");
+            assertThat(ctx.attempt()).isEqualTo(2);
+            assertThat(ctx.deadline()).isEqualTo(claimedAt.plusSeconds(60));
+        });
+        assertThat(store.written(TaskUpdate.Kind.ENDED)).isEmpty();
+        executor.sinks.get(7L).report(StatusUpdate.succeeded(0, null));
+        tickAt(Duration.ofSeconds(1));
+        assertThat(store.written(TaskUpdate.Kind.ENDED)).singleElement()
+                .satisfies(u -> assertThat(u.outcome()).isEqualTo(AttemptOutcome.SUCCEEDED));
+    }
+
+    @Test
+    void aTakenOverAttemptWithoutAnExecutionIsRecordedLostAndRunsAgainAtOnce() {
+        scheduler = scheduler(step());
+        store.orphans.add(task(8, 1, null, T0.minusSeconds(40)));
+        tickAt(Duration.ZERO);
+
+        TaskUpdate lost = store.written(TaskUpdate.Kind.ENDED).getFirst();
+        assertThat(lost.taskId()).isEqualTo(8);
+        assertThat(lost.outcome()).isEqualTo(AttemptOutcome.LOST);
+        assertThat(lost.retryAt()).isEqualTo(T0);
+        assertThat(executor.adopted).isEmpty();
+    }
+
+    @Test
+    void aClaimedTaskOfAnUnknownExecutorFailsWithTheReasonAndTheLoopGoesOn() {
+        scheduler = scheduler(step());
+        store.saveWorkflow("other", SpecCodec.toJson(WorkflowSpec.of("other",
+                StepSpec.builder("x", "missing").job(JobSpec.command("x")))), T0);
+        store.claimable.add(new ClaimedTask(2, 1, 2, 0, 0, 1, TaskStatus.DISPATCHED, null, "{}", T0, null));
+        store.claimable.add(task(3, 1, null, null));
+        tickAt(Duration.ZERO);
+        tickAt(Duration.ofMillis(1));
+
+        assertThat(store.written(TaskUpdate.Kind.ENDED)).singleElement().satisfies(u -> {
+            assertThat(u.taskId()).isEqualTo(2);
+            assertThat(u.error()).startsWith("could not dispatch: ").contains("missing");
+        });
+        assertThat(executor.started).containsOnlyKeys(3L);
+    }
+
+    /** A clock the test sets. */
+    static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void set(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.orchestrator.internal;
+
+import dev.orchestrator.AttemptInfo;
+import dev.orchestrator.TaskInfo;
+import dev.orchestrator.spi.ClaimedTask;
+import dev.orchestrator.spi.CreatedRun;
+import dev.orchestrator.spi.NewRun;
+import dev.orchestrator.spi.RunFilter;
+import dev.orchestrator.spi.RunRow;
+import dev.orchestrator.spi.Store;
+import dev.orchestrator.spi.TaskUpdate;
+import dev.orchestrator.spi.WorkflowRow;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An in-memory store for scheduler unit tests: the test puts tasks up for claim and orphans up
+ * for take-over, and reads back every update, heartbeat and call the scheduler made. Only the
+ * calls the scheduler makes are supported.
+ */
+final class ScriptedStore implements Store {
+
+    final Map<Long, WorkflowRow> versions = new HashMap<>();
+    /** Handed out by the next claims, oldest first. */
+    final List<ClaimedTask> claimable = new ArrayList<>();
+    /** Handed out by the next take-over. */
+    final List<ClaimedTask> orphans = new ArrayList<>();
+    final List<TaskUpdate> written = new ArrayList<>();
+    final List<Instant> heartbeats = new ArrayList<>();
+    final List<Instant> takeOverCutoffs = new ArrayList<>();
+    int claims;
+
+    @Override
+    public WorkflowRow saveWorkflow(String name, String specJson, Instant now) {
+        WorkflowRow row = new WorkflowRow(versions.size() + 1, name, 1, specJson, now);
+        versions.put(row.versionId(), row);
+        return row;
+    }
+
+    @Override
+    public Optional<WorkflowRow> findWorkflowVersion(long versionId) {
+        return Optional.ofNullable(versions.get(versionId));
+    }
+
+    @Override
+    public List<ClaimedTask> claimReady(String nodeId, int limit, Instant now) {
+        claims++;
+        List<ClaimedTask> out = new ArrayList<>();
+        while (out.size() < limit && !claimable.isEmpty()) {
+            out.add(claimable.removeFirst());
+        }
+        return out;
+    }
+
+    @Override
+    public List<Long> applyUpdates(List<TaskUpdate> updates, Instant now) {
+        written.addAll(updates);
+        return List.of();
+    }
+
+    @Override
+    public void heartbeat(String nodeId, Instant now) {
+        heartbeats.add(now);
+    }
+
+    @Override
+    public List<ClaimedTask> takeOverDeadNodes(String nodeId, Instant expiredBefore, Instant now) {
+        takeOverCutoffs.add(expiredBefore);
+        List<ClaimedTask> out = List.copyOf(orphans);
+        orphans.clear();
+        return out;
+    }
+
+    /** The updates written so far of one kind. */
+    List<TaskUpdate> written(TaskUpdate.Kind kind) {
+        return written.stream().filter(u -> u.kind() == kind).toList();
+    }
+
+    @Override
+    public Optional<WorkflowRow> findWorkflow(String name) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<WorkflowRow> listWorkflows() {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public boolean deleteWorkflow(String name, Instant now) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CreatedRun createRun(NewRun run, Instant now) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Optional<RunRow> findRun(long runId) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<RunRow> listRuns(RunFilter filter) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<TaskInfo> listTasks(long runId) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<AttemptInfo> listAttempts(long taskId) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void removeNode(String nodeId) {
+    }
+
+    @Override
+    public void close() {
+    }
+}
