@@ -8,7 +8,10 @@ import java.util.Objects;
 /**
  * Options of one trigger: parameters, idempotency key and who triggered it.
  *
- * @param parameters     handed to every task; keys not blank; at most {@value #MAX_PARAMETER_BYTES} bytes in all (UTF-8)
+ * @param parameters     handed to every task, parameter {@code k} as the environment variable
+ *                       {@code ORCHESTRATOR_PARAM_k}; keys not blank and without {@code =} or NUL, values
+ *                       without NUL; at most {@value #MAX_PARAMETER_BYTES} bytes in all (UTF-8). Keys of
+ *                       letters, digits and {@code _} are the ones a shell script can read back
  * @param idempotencyKey a second trigger of the same workflow with the same key returns the first run; or {@code null}
  * @param triggeredBy    {@code manual} by default
  */
@@ -41,8 +44,15 @@ public record TriggerOptions(Map<String, String> parameters, String idempotencyK
         if (key == null || key.isBlank()) {
             throw new IllegalArgumentException("parameters must not have a blank key");
         }
+        if (key.indexOf('=') >= 0 || key.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("parameter keys must not contain '=' or NUL, as they become environment "
+                    + "variable names (key '" + key.replace("\0", "\\0") + "')");
+        }
         if (value == null) {
             throw new IllegalArgumentException("parameters must not have a null value (key '" + key + "')");
+        }
+        if (value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("parameter values must not contain NUL (key '" + key + "')");
         }
         return key.getBytes(StandardCharsets.UTF_8).length + (long) value.getBytes(StandardCharsets.UTF_8).length;
     }

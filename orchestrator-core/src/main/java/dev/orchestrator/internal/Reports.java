@@ -10,7 +10,10 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -101,9 +104,15 @@ final class Reports {
         return List.copyOf(unwritten);
     }
 
-    /** The first {@code n} updates were written. */
-    void written(int n) {
-        unwritten.subList(0, n).clear();
+    /** These updates (taken from {@link #unwritten()}) were written: forgets them. */
+    void written(List<TaskUpdate> done) {
+        if (done.size() == unwritten.size()) {
+            unwritten.clear();
+            return;
+        }
+        Set<TaskUpdate> gone = Collections.newSetFromMap(new IdentityHashMap<>());
+        gone.addAll(done);
+        unwritten.removeIf(gone::contains);
     }
 
     boolean isEmpty() {

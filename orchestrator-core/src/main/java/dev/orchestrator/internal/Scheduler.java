@@ -53,6 +53,7 @@ final class Scheduler {
     private final Ledger ledger;
     private final Reports reports;
     private final Timers timers;
+    private final PoisonIsolation isolation;
 
     private final AtomicBoolean signal = new AtomicBoolean();
     private volatile boolean stopping;
@@ -86,6 +87,7 @@ final class Scheduler {
                 config.maxPollInterval());
         this.ledger = new Ledger(specs, executors, inbox, dispatcher);
         this.reports = new Reports(ledger, dispatcher, pacer, listener, jitter);
+        this.isolation = new PoisonIsolation(store);
         this.timers = new Timers(config, store, ledger, dispatcher, reports, new TakeOver(ledger, dispatcher, reports, pacer));
     }
 
@@ -222,6 +224,18 @@ final class Scheduler {
         try {
             result = store.applyUpdatesAndClaim(batch, config.nodeId(), limit, at);
         } catch (RuntimeException e) {
+            if (write && !StoreErrors.isTransient(e)) {
+                // The database rejects something in the batch: find it, write the rest.
+                PoisonIsolation.Outcome o = isolation.isolate(batch, at);
+                if (limit > 0) {
+                    pacer.request(); // the claim was rolled back with the write: claim again next tick
+                }
+                written(o.handled(), o.endedRuns(), Duration.ofNanos(System.nanoTime() - t0));
+                if (o.interrupted()) {
+                    storeRetryAt = at.plus(STORE_RETRY);
+                }
+                return true;
+            }
             if (write) {
                 storeRetryAt = at.plus(STORE_RETRY);
                 log.warn("could not write {} status updates; keeping them and retrying in {}: {}", batch.size(),
@@ -243,7 +257,7 @@ final class Scheduler {
     }
 
     private void written(List<TaskUpdate> batch, List<Long> endedRuns, Duration latency) {
-        reports.written(batch.size());
+        reports.written(batch);
         listener.written(batch.size(), latency, inbox.depth());
         for (TaskUpdate u : batch) {
             if (u.kind() == TaskUpdate.Kind.ENDED) {

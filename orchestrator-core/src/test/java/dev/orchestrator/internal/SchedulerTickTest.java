@@ -217,6 +217,55 @@ class SchedulerTickTest {
         assertThat(executor.started).containsOnlyKeys(3L);
     }
 
+    @Test
+    void anUpdateTheDatabaseRejectsIsWrittenSanitisedAndTheRestOfTheBatchAsItIs() {
+        store.rejects = u -> (u.error() != null && u.error().indexOf('\0') >= 0)
+                || (u.outputTail() != null && u.outputTail().indexOf('\0') >= 0);
+        scheduler = scheduler(step());
+        for (long id = 1; id <= 5; id++) {
+            store.claimable.add(task(id, 1, null, null));
+        }
+        tickAt(Duration.ZERO);
+        for (long id = 1; id <= 5; id++) {
+            executor.sinks.get(id).report(id == 3 ? StatusUpdate.failed(1, "bad\0error", "a\0b")
+                    : StatusUpdate.succeeded(0, "ok"));
+        }
+        tickAt(Duration.ofSeconds(1));
+
+        List<TaskUpdate> ended = store.written(TaskUpdate.Kind.ENDED);
+        assertThat(ended).extracting(TaskUpdate::taskId).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L);
+        TaskUpdate bad = ended.stream().filter(u -> u.taskId() == 3).findFirst().orElseThrow();
+        assertThat(bad.outcome()).isEqualTo(AttemptOutcome.FAILED);
+        assertThat(bad.outputTail()).isEqualTo("ab");
+        assertThat(bad.error()).isEqualTo("baderror [orchestrator: NUL characters removed so that the database "
+                + "accepts this result]");
+
+        // The node goes on: a later task's result is written at once.
+        store.claimable.add(task(6, 1, null, null));
+        tickAt(Duration.ofSeconds(2));
+        executor.sinks.get(6L).report(StatusUpdate.succeeded(0, null));
+        tickAt(Duration.ofSeconds(3));
+        assertThat(store.written(TaskUpdate.Kind.ENDED)).extracting(TaskUpdate::taskId).contains(6L);
+    }
+
+    @Test
+    void aConnectionFailureKeepsTheBatchAndWritesItWhole() {
+        scheduler = scheduler(step());
+        store.claimable.add(task(1, 1, null, null));
+        store.claimable.add(task(2, 1, null, null));
+        tickAt(Duration.ZERO);
+        executor.sinks.get(1L).report(StatusUpdate.succeeded(0, null));
+        executor.sinks.get(2L).report(StatusUpdate.failed(1, "no", null));
+        store.outages = 1;
+        tickAt(Duration.ofMillis(100));
+        assertThat(store.written(TaskUpdate.Kind.ENDED)).isEmpty();
+
+        tickAt(Duration.ofMillis(600)); // within the store retry pause: no write
+        assertThat(store.written(TaskUpdate.Kind.ENDED)).isEmpty();
+        tickAt(Duration.ofMillis(1_200));
+        assertThat(store.written(TaskUpdate.Kind.ENDED)).extracting(TaskUpdate::taskId).containsExactly(1L, 2L);
+    }
+
     /** A clock the test sets. */
     static final class MutableClock extends Clock {
         private Instant now;

@@ -11,12 +11,14 @@ import dev.orchestrator.spi.Store;
 import dev.orchestrator.spi.TaskUpdate;
 import dev.orchestrator.spi.WorkflowRow;
 
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * An in-memory store for scheduler unit tests: the test puts tasks up for claim and orphans up
@@ -34,6 +36,10 @@ final class ScriptedStore implements Store {
     final List<Instant> heartbeats = new ArrayList<>();
     final List<Instant> takeOverCutoffs = new ArrayList<>();
     int claims;
+    /** Updates the "database" refuses, as PostgreSQL refuses text with NUL. */
+    Predicate<TaskUpdate> rejects = u -> false;
+    /** How many of the next writes fail as if the connection dropped. */
+    int outages;
 
     @Override
     public WorkflowRow saveWorkflow(String name, String specJson, Instant now) {
@@ -59,6 +65,16 @@ final class ScriptedStore implements Store {
 
     @Override
     public List<Long> applyUpdates(List<TaskUpdate> updates, Instant now) {
+        if (outages > 0) {
+            outages--;
+            throw new IllegalStateException("store call failed", new SQLException("connection refused", "08006"));
+        }
+        for (TaskUpdate u : updates) {
+            if (rejects.test(u)) {
+                throw new IllegalStateException("store call failed",
+                        new SQLException("invalid byte sequence for encoding \"UTF8\": 0x00", "22021"));
+            }
+        }
         written.addAll(updates);
         return List.of();
     }

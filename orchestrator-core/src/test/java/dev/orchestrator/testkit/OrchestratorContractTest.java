@@ -287,11 +287,38 @@ public abstract class OrchestratorContractTest {
         big.put("blob", "x".repeat(64 * 1024));
         assertThatThrownBy(() -> o.trigger("ok", TriggerOptions.parameters(big)))
                 .hasMessageContaining("parameters must be at most 65536 bytes");
+        assertThatThrownBy(() -> o.trigger("ok", TriggerOptions.parameters(Map.of("k", "a\0b"))))
+                .hasMessage("parameter values must not contain NUL (key 'k')");
+        assertThatThrownBy(() -> o.trigger("ok", TriggerOptions.parameters(Map.of("a=b", "v"))))
+                .hasMessageContaining("parameter keys must not contain '=' or NUL").hasMessageContaining("(key 'a=b')");
         assertThat(o.runs(RunQuery.all()).runs()).isEmpty();
 
         RunHandle handle = o.trigger("ok");
         assertThatThrownBy(() -> handle.await(Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout must not be negative");
+    }
+
+    @Test
+    void outputWithNulBytesIsStoredWithoutThemAndTheNodeGoesOn() throws Exception {
+        Orchestrator o = started();
+        // printf writes a real NUL byte: PostgreSQL text cannot hold it, SQLite can.
+        o.register(WorkflowSpec.of("nul-ok", StepSpec.process("s", "/usr/bin/printf", "a\\0b").tasks(3)));
+        o.register(WorkflowSpec.of("nul-fail", StepSpec.process("s", "/bin/sh", "-c", "printf 'x\\0y'; exit 4")));
+        RunInfo ok = o.trigger("nul-ok").await(Duration.ofSeconds(60));
+        RunInfo failed = o.trigger("nul-fail").await(Duration.ofSeconds(60));
+
+        assertThat(ok.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+        for (TaskInfo t : o.tasks(ok.id())) {
+            assertThat(t.outputTail()).isIn("a\0b", "ab");
+        }
+        TaskInfo f = o.tasks(failed.id()).getFirst();
+        assertThat(f.exitCode()).isEqualTo(4);
+        assertThat(f.outputTail()).isIn("x\0y", "xy");
+
+        // Later runs on the same node end as usual.
+        o.register(WorkflowSpec.of("after", StepSpec.process("s", "/bin/true").tasks(5)));
+        assertThat(o.trigger("after").await(Duration.ofSeconds(60)).status()).isEqualTo(RunStatus.SUCCEEDED);
     }
 
     @Test
