@@ -179,9 +179,9 @@ final class DefaultOrchestrator implements Orchestrator {
             }
             if (clean) {
                 try {
-                    store.removeNode(config.nodeId());
+                    store.removeNode(scheduler.nodeId());
                 } catch (RuntimeException e) {
-                    log.warn("could not remove node {} on close: {}", config.nodeId(), e.toString());
+                    log.warn("could not remove node {} on close: {}", scheduler.nodeId(), e.toString());
                 }
             }
         }
@@ -189,7 +189,7 @@ final class DefaultOrchestrator implements Orchestrator {
         if (ownsStore) {
             store.close();
         }
-        log.info("orchestrator closed (node {}{})", config.nodeId(), clean ? "" : ", attempts left running");
+        log.info("orchestrator closed (node {}{})", scheduler.nodeId(), clean ? "" : ", attempts left running");
     }
 
     private synchronized void checkOpen() {

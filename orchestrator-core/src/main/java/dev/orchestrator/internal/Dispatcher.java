@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * The node's slots and the one path that starts claimed tasks on their executors. The loop
@@ -29,13 +30,16 @@ final class Dispatcher {
     /** Slots in use: attempts started and not yet reported ended, and adopted ones. */
     private final AtomicInteger running = new AtomicInteger();
     private volatile boolean closed;
+    /** Whether the node holds its lease: nothing starts while it does not. */
+    private final BooleanSupplier mayStart;
 
     /**
      * @param threads runs executor calls (start, cancel, adopt): virtual threads in production,
      *                the calling thread in tests
      */
-    Dispatcher(int maxConcurrency, java.util.concurrent.Executor threads, Clock clock) {
+    Dispatcher(int maxConcurrency, java.util.concurrent.Executor threads, Clock clock, BooleanSupplier mayStart) {
         this.maxConcurrency = maxConcurrency;
+        this.mayStart = mayStart;
         this.threads = threads;
         this.clock = clock;
     }
@@ -52,7 +56,7 @@ final class Dispatcher {
      */
     boolean startReady(Instant now, boolean handOff) {
         Map<Executor, List<Dispatch>> starts = null;
-        while (!closed) {
+        while (!closed && mayStart.getAsBoolean()) {
             InFlight next = ready.peek();
             if (next == null || (handOff && next.executor.groupsTasks()) || !reserveSlot()) {
                 break;
@@ -85,6 +89,16 @@ final class Dispatcher {
         if (task.releaseSlot()) {
             running.decrementAndGet();
         }
+    }
+
+    /** Takes every claimed task that has not started out of the queue. */
+    List<InFlight> drainReady() {
+        List<InFlight> out = new ArrayList<>();
+        InFlight t;
+        while ((t = ready.poll()) != null) {
+            out.add(t);
+        }
+        return out;
     }
 
     /** Takes a slot whatever the limit (an adopted execution runs already). */

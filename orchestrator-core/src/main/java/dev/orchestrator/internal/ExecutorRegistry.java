@@ -3,6 +3,8 @@ package dev.orchestrator.internal;
 import dev.orchestrator.spi.Executor;
 import dev.orchestrator.spi.ExecutorProvider;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -14,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * (on first use, so unused integrations cost nothing) by the provider found with ServiceLoader.
  */
 final class ExecutorRegistry implements AutoCloseable {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ExecutorRegistry.class);
 
     private static final Map<String, String> KNOWN_ARTIFACTS = Map.of(
             "cloudrun", "dev.orchestrator:orchestrator-cloudrun",
@@ -52,6 +56,19 @@ final class ExecutorRegistry implements AutoCloseable {
             }
             return p.create(config.getOrDefault(t, Map.of()));
         });
+    }
+
+    /** Calls {@code action} on every executor in use (given or created); an exception of one is logged, not thrown. */
+    void forEach(java.util.function.Consumer<Executor> action) {
+        List<Executor> all = new ArrayList<>(given.values());
+        all.addAll(created.values());
+        for (Executor e : all) {
+            try {
+                action.accept(e);
+            } catch (RuntimeException ex) {
+                log.warn("executor {} threw: {}", e.type(), ex.toString());
+            }
+        }
     }
 
     /** Every type this registry can serve. */

@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class InFlight implements StatusSink {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(InFlight.class);
+
     final ClaimedTask claim;
     final String workflow;
     final StepSpec step;
@@ -63,6 +65,17 @@ final class InFlight implements StatusSink {
         startedAt = attemptStart;
         context = ctx;
         return ctx;
+    }
+
+    /** Asks the executor to stop the started attempt; a failure is logged, not thrown. */
+    void cancelQuietly() {
+        TaskContext ctx = context;
+        try {
+            executor.cancel(ctx);
+        } catch (RuntimeException e) {
+            log.warn("cancel of run={} step={} index={} attempt={} failed: {}", ctx.runId(), ctx.step(),
+                    ctx.taskIndex(), ctx.attempt(), e.toString());
+        }
     }
 
     /** Gives the slot back once; returns whether this call did. */

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -54,6 +55,7 @@ final class Scheduler {
     private final Reports reports;
     private final Timers timers;
     private final PoisonIsolation isolation;
+    private final NodeLease lease;
 
     private final AtomicBoolean signal = new AtomicBoolean();
     private volatile boolean stopping;
@@ -66,15 +68,16 @@ final class Scheduler {
     Scheduler(OrchestratorConfig config, Store store, ExecutorRegistry executors, SpecCache specs, RunWaiters waiters) {
         this(config, store, executors, specs, waiters,
                 Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("orchestrator-dispatch-", 0).factory()),
-                () -> ThreadLocalRandom.current().nextDouble());
+                () -> ThreadLocalRandom.current().nextDouble(), System::nanoTime);
     }
 
     /**
      * A scheduler whose executor calls (start, cancel, adopt) run on {@code dispatchThreads} and
-     * whose retry backoff is shortened by {@code jitter}, a source of numbers in {@code [0, 1)}.
+     * whose retry backoff is shortened by {@code jitter}, a source of numbers in {@code [0, 1)};
+     * the lease is measured on {@code ticker}, in nanoseconds.
      */
     Scheduler(OrchestratorConfig config, Store store, ExecutorRegistry executors, SpecCache specs, RunWaiters waiters,
-              java.util.concurrent.Executor dispatchThreads, DoubleSupplier jitter) {
+              java.util.concurrent.Executor dispatchThreads, DoubleSupplier jitter, LongSupplier ticker) {
         this.config = config;
         this.store = store;
         this.waiters = waiters;
@@ -82,13 +85,15 @@ final class Scheduler {
         this.listener = new SafeListener(config.listener());
         this.ownThreads = dispatchThreads instanceof ExecutorService s ? s : null;
         this.inbox = new Inbox(this::wake);
-        this.dispatcher = new Dispatcher(config.maxConcurrency(), dispatchThreads, clock);
+        this.lease = new NodeLease(config.nodeId(), config.nodeLease(), ticker);
+        this.dispatcher = new Dispatcher(config.maxConcurrency(), dispatchThreads, clock, lease::held);
         this.pacer = new ClaimPacer(config.maxConcurrency(), config.batchSize(), config.pollInterval(),
                 config.maxPollInterval());
         this.ledger = new Ledger(specs, executors, inbox, dispatcher);
         this.reports = new Reports(ledger, dispatcher, pacer, listener, jitter);
         this.isolation = new PoisonIsolation(store);
-        this.timers = new Timers(config, store, ledger, dispatcher, reports, new TakeOver(ledger, dispatcher, reports, pacer));
+        this.timers = new Timers(config, store, ledger, dispatcher, reports, new TakeOver(ledger, dispatcher, reports, pacer),
+                lease, executors);
     }
 
     void start() {
@@ -169,6 +174,9 @@ final class Scheduler {
      * write and claim, start again. Never blocks except in store calls.
      */
     Tick tick(Instant now) {
+        if (lease.lapsed()) {
+            fence();
+        }
         boolean worked = refill(now);
         if (abandon) {
             writeAndClaim(now, false); // a last write of what executors reported
@@ -211,7 +219,7 @@ final class Scheduler {
      */
     private boolean writeAndClaim(Instant now, boolean mayClaim) {
         boolean write = !reports.isEmpty() && !now.isBefore(storeRetryAt);
-        int limit = mayClaim ? pacer.limit(now, ledger.size()) : 0;
+        int limit = mayClaim && lease.held() ? pacer.limit(now, ledger.size()) : 0;
         if (!write && limit == 0) {
             return false;
         }
@@ -222,7 +230,7 @@ final class Scheduler {
         WriteAndClaim result;
         long t0 = System.nanoTime();
         try {
-            result = store.applyUpdatesAndClaim(batch, config.nodeId(), limit, at);
+            result = store.applyUpdatesAndClaim(batch, lease.nodeId(), limit, at);
         } catch (RuntimeException e) {
             if (write && !StoreErrors.isTransient(e)) {
                 // The database rejects something in the batch: find it, write the rest.
@@ -269,6 +277,36 @@ final class Scheduler {
             waiters.ended(endedRuns);
             log.debug("runs ended: {}", endedRuns);
         }
+    }
+
+    /** This node's id now: the configured one, or a new incarnation after fencing. */
+    String nodeId() {
+        return lease.nodeId();
+    }
+
+    /**
+     * The lease ran out unrenewed: other nodes may take this node's tasks over (and may have).
+     * Stop starting work, stop what runs, forget it all, and rejoin as a new incarnation.
+     * Updates already queued stay: they are fenced by attempt, so a late one changes nothing.
+     */
+    private void fence() {
+        String old = lease.nodeId();
+        int unstarted = dispatcher.drainReady().size();
+        int stopped = 0;
+        for (InFlight t : List.copyOf(ledger.all())) {
+            t.closed = true;
+            dispatcher.release(t);
+            ledger.remove(t);
+            if (t.context != null) {
+                stopped++;
+                dispatcher.execute(t::cancelQuietly);
+            }
+        }
+        String id = lease.fence();
+        timers.heartbeatNow();
+        pacer.request();
+        log.error("node {} could not renew its lease within {}: fenced itself, stopped {} running attempts and dropped {} "
+                + "claimed ones (other nodes run them again); rejoining as {}", old, config.nodeLease(), stopped, unstarted, id);
     }
 
     /** Takes claimed tasks as owned and ready to start, and paces the next claim. */

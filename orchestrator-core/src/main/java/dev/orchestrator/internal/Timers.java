@@ -21,6 +21,7 @@ final class Timers {
     /** How long an executor may take to stop a timed-out attempt before the loop ends it itself. */
     static final Duration CANCEL_GRACE = Duration.ofSeconds(30);
     private static final Duration LIMIT_CHECK_INTERVAL = Duration.ofMillis(500);
+    private static final Duration HEARTBEAT_RETRY = Duration.ofSeconds(1);
 
     private final OrchestratorConfig config;
     private final Store store;
@@ -28,16 +29,25 @@ final class Timers {
     private final Dispatcher dispatcher;
     private final Reports reports;
     private final TakeOver takeOver;
+    private final NodeLease lease;
+    private final ExecutorRegistry executors;
     private Instant nextHeartbeat = Instant.MIN;
     private Instant nextLimitCheck = Instant.MIN;
+    /** When this node's heartbeats began to fail, or null while they succeed. */
+    private Instant failingSince;
+    /** No take-over before this: after an outage every node gets a full lease to renew first. */
+    private Instant takeOverFrom = Instant.MIN;
 
-    Timers(OrchestratorConfig config, Store store, Ledger ledger, Dispatcher dispatcher, Reports reports, TakeOver takeOver) {
+    Timers(OrchestratorConfig config, Store store, Ledger ledger, Dispatcher dispatcher, Reports reports, TakeOver takeOver,
+           NodeLease lease, ExecutorRegistry executors) {
         this.config = config;
         this.store = store;
         this.ledger = ledger;
         this.dispatcher = dispatcher;
         this.reports = reports;
         this.takeOver = takeOver;
+        this.lease = lease;
+        this.executors = executors;
     }
 
     /** Runs what is due at {@code now}; a stopping node heartbeats but takes nothing over. */
@@ -57,18 +67,49 @@ final class Timers {
         return ledger.hasLimited() && nextLimitCheck.isBefore(nextHeartbeat) ? nextLimitCheck : nextHeartbeat;
     }
 
+    /** A heartbeat is due now, at once (after the node fenced itself). */
+    void heartbeatNow() {
+        nextHeartbeat = Instant.MIN;
+    }
+
+    /**
+     * Renews the lease, tells the executors, and takes over dead nodes' tasks. A failed
+     * heartbeat is retried within a second, not an interval later, so a short outage never
+     * costs the lease; after one, take-over waits a full lease so every node can renew first.
+     */
     private void heartbeat(Instant now, boolean stopping) {
+        long sentAt = lease.now();
         try {
-            store.heartbeat(config.nodeId(), now);
-            if (!stopping) {
-                List<ClaimedTask> orphans = store.takeOverDeadNodes(config.nodeId(), now.minus(config.nodeLease()), now);
-                if (!orphans.isEmpty()) {
-                    log.info("took over {} tasks of dead nodes", orphans.size());
-                    takeOver.handle(orphans, now);
-                }
+            store.heartbeat(lease.nodeId(), now);
+        } catch (RuntimeException e) {
+            if (failingSince == null) {
+                failingSince = now;
+            }
+            Duration retry = config.heartbeatInterval().compareTo(HEARTBEAT_RETRY) < 0 ? config.heartbeatInterval()
+                    : HEARTBEAT_RETRY;
+            nextHeartbeat = now.plus(retry);
+            log.warn("heartbeat failed (failing since {}); retrying in {}: {}", failingSince, retry, e.toString());
+            return;
+        }
+        Duration validFor = lease.renewed(sentAt);
+        executors.forEach(e -> e.leaseRenewed(validFor));
+        if (failingSince != null) {
+            log.info("heartbeat renewed after failing since {}; no take-over before {}", failingSince,
+                    now.plus(config.nodeLease()));
+            failingSince = null;
+            takeOverFrom = now.plus(config.nodeLease());
+        }
+        if (stopping || now.isBefore(takeOverFrom)) {
+            return;
+        }
+        try {
+            List<ClaimedTask> orphans = store.takeOverDeadNodes(lease.nodeId(), now.minus(config.nodeLease()), now);
+            if (!orphans.isEmpty()) {
+                log.info("took over {} tasks of dead nodes", orphans.size());
+                takeOver.handle(orphans, now);
             }
         } catch (RuntimeException e) {
-            log.warn("heartbeat or take-over failed; retrying in {}: {}", config.heartbeatInterval(), e.toString());
+            log.warn("take-over failed; retrying at the next heartbeat: {}", e.toString());
         }
     }
 
@@ -97,21 +138,12 @@ final class Timers {
             if (reason != null) {
                 t.cancelledAt = now;
                 t.cancelReason = reason;
-                dispatcher.execute(() -> cancelQuietly(t));
+                dispatcher.execute(t::cancelQuietly);
             }
         }
         for (InFlight t : forced) {
             reports.end(t, AttemptOutcome.TIMED_OUT, null, t.cancelReason + "; the executor did not stop it within "
                     + CANCEL_GRACE, null, now);
-        }
-    }
-
-    private static void cancelQuietly(InFlight t) {
-        try {
-            t.executor.cancel(t.context);
-        } catch (RuntimeException e) {
-            log.warn("cancel of run={} step={} index={} attempt={} failed: {}", t.context.runId(), t.context.step(),
-                    t.context.taskIndex(), t.context.attempt(), e.toString());
         }
     }
 }

@@ -31,9 +31,15 @@ import java.util.concurrent.TimeUnit;
  * and {@code ORCHESTRATOR_ATTEMPT}, and each run parameter {@code k} as
  * {@code ORCHESTRATOR_PARAM_k}. Standard output and error go to one log file per attempt under
  * the log directory; its last {@code tailBytes} are stored with the attempt. Exit code 0 is
- * success. On cancel (timeout) the process and its descendants are sent SIGTERM, then SIGKILL
- * after the grace period. Exits are observed through {@link Process#onExit()}: no thread of
- * this executor blocks per process.
+ * success. Exits are observed through {@link Process#onExit()}: no thread of this executor
+ * blocks per process.
+ *
+ * <p>Each process leads a process group of its own ({@code setsid} on Linux). On cancel or
+ * timeout the whole group gets SIGTERM, then SIGKILL after the grace period, so children that
+ * ignore SIGTERM or run in the background stop too. A watchdog process beside the node guards
+ * the groups: when the node's JVM dies, or the node stops renewing its lease (frozen, or cut off
+ * from the database), the watchdog stops them before another node could take their tasks over.
+ * A group left behind by a task whose main process exited normally is not stopped.
  *
  * <p>Thread-safe. Type {@code process}; registered with {@link java.util.ServiceLoader} through
  * {@link ProcessExecutorProvider}.
@@ -44,6 +50,8 @@ public final class ProcessExecutor implements Executor {
     public static final String TYPE = "process";
 
     private static final Logger log = LoggerFactory.getLogger(ProcessExecutor.class);
+    /** The longest the watchdog waits between SIGTERM and SIGKILL when the node is gone. */
+    private static final Duration WATCHDOG_GRACE = Duration.ofSeconds(2);
 
     private final Path logDirectory;
     private final int tailBytes;
@@ -52,6 +60,7 @@ public final class ProcessExecutor implements Executor {
     private final Map<Long, Boolean> createdRunDirs = new ConcurrentHashMap<>();
     /** Processes stopped by {@link #cancel}: they fail whatever their exit code. */
     private final Map<Process, Boolean> cancelled = new ConcurrentHashMap<>();
+    private final Supervisor supervisor;
     private final ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "orchestrator-process-killer");
         t.setDaemon(true);
@@ -73,6 +82,7 @@ public final class ProcessExecutor implements Executor {
         }
         this.tailBytes = tailBytes;
         this.killGrace = killGrace;
+        this.supervisor = new Supervisor(killGrace.compareTo(WATCHDOG_GRACE) < 0 ? killGrace : WATCHDOG_GRACE);
     }
 
     /** Logs under {@code <java.io.tmpdir>/orchestrator-logs}, 4 KiB tails, 5 s kill grace. */
@@ -114,15 +124,19 @@ public final class ProcessExecutor implements Executor {
             return;
         }
         JobSpec job = task.job();
-        ProcessBuilder pb = new ProcessBuilder(job.command())
+        String missing = Programs.whyNotRunnable(job.command().getFirst(), job.workingDirectory());
+        if (missing != null) {
+            sink.report(StatusUpdate.failed(null, "could not start " + job.command().getFirst() + ": " + missing, null));
+            return;
+        }
+        ProcessBuilder pb = new ProcessBuilder(ProcessGroups.leaderCommand(job.command()))
                 .redirectErrorStream(true)
                 .redirectOutput(logFile.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         if (job.workingDirectory() != null) {
             pb.directory(new File(job.workingDirectory()));
         }
-        Map<String, String> env = pb.environment();
-        env.putAll(TaskEnvironment.of(task));
+        pb.environment().putAll(TaskEnvironment.of(task));
         Process process;
         try {
             process = pb.start();
@@ -130,10 +144,12 @@ public final class ProcessExecutor implements Executor {
             sink.report(StatusUpdate.failed(null, "could not start " + job.command().getFirst() + ": " + e.getMessage(), null));
             return;
         }
+        supervisor.guard(process.pid());
         running.put(task.taskId(), process);
         sink.report(StatusUpdate.running("pid:" + process.pid(), logFile.toString()));
         process.onExit().whenComplete((p, error) -> {
             running.remove(task.taskId(), process);
+            supervisor.release(process.pid());
             String tail = tail(logFile);
             int code = process.exitValue();
             if (cancelled.remove(process) != null) {
@@ -154,18 +170,22 @@ public final class ProcessExecutor implements Executor {
         }
         log.debug("terminating pid {} (run {} step {} index {})", p.pid(), task.runId(), task.step(), task.taskIndex());
         cancelled.put(p, Boolean.TRUE);
-        p.descendants().forEach(ProcessHandle::destroy);
-        p.destroy();
-        killer.schedule(() -> {
-            if (p.isAlive()) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-            }
-        }, killGrace.toMillis(), TimeUnit.MILLISECONDS);
+        ProcessHandle leader = p.toHandle();
+        ProcessGroups.signal(leader, "TERM");
+        // Members that ignore SIGTERM, or outlive their leader, are killed after the grace period.
+        killer.schedule(() -> ProcessGroups.signal(leader, "KILL"), killGrace.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Passes the renewal to this executor's watchdog, which stops every task process if no renewal comes in time. */
+    @Override
+    public void leaseRenewed(Duration validFor) {
+        supervisor.leaseRenewed(validFor);
+    }
+
+    /** Stops the watchdog, which stops the process groups of tasks still running. */
     @Override
     public void close() {
+        supervisor.close();
         killer.shutdownNow();
     }
 

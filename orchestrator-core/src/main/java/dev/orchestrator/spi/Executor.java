@@ -73,6 +73,18 @@ public interface Executor extends AutoCloseable {
         throw new UnsupportedOperationException(type() + " executor cannot adopt executions");
     }
 
+    /**
+     * Called by the scheduler each time this node renewed its lease: the node owns its tasks
+     * for at least {@code validFor} from now (the lease less the time the renewal took and a
+     * safety margin). An executor that can stop work from outside a frozen or dead node (the
+     * process executor's watchdog) stops it when no renewal comes in time, so no task runs on
+     * after other nodes may take it over. Must return quickly. The default does nothing:
+     * in-process executors cannot be stopped from outside a frozen JVM, and their late results
+     * are dropped by attempt fencing instead.
+     */
+    default void leaseRenewed(java.time.Duration validFor) {
+    }
+
     /** Releases resources; running executions may be left running. The default does nothing. */
     @Override
     default void close() {

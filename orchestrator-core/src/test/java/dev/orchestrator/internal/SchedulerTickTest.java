@@ -42,7 +42,8 @@ class SchedulerTickTest {
                 Duration.ofSeconds(1), Duration.ofSeconds(60), HEARTBEAT, LEASE, Duration.ofSeconds(1), clock, "node-a",
                 getClass().getClassLoader(), new OrchestratorListener() { });
         var registry = new ExecutorRegistry(config.executors(), config.executorConfig(), config.classLoader());
-        return new Scheduler(config, store, registry, new SpecCache(store), new RunWaiters(), Runnable::run, () -> 0.0);
+        return new Scheduler(config, store, registry, new SpecCache(store), new RunWaiters(), Runnable::run, () -> 0.0,
+                () -> clock.instant().toEpochMilli() * 1_000_000L);
     }
 
     private static StepSpec.Builder step() {
@@ -57,6 +58,15 @@ class SchedulerTickTest {
     private Scheduler.Tick tickAt(Duration sinceT0) {
         clock.set(T0.plus(sinceT0));
         return scheduler.tick(clock.instant());
+    }
+
+    /** Ticks once a second up to {@code sinceT0}, as a live loop would (heartbeats keep the lease). */
+    private void runUntil(Duration sinceT0) {
+        Instant end = T0.plus(sinceT0);
+        while (clock.instant().plusSeconds(1).isBefore(end)) {
+            tickAt(Duration.between(T0, clock.instant().plusSeconds(1)));
+        }
+        tickAt(sinceT0);
     }
 
     private Scheduler scheduler;
@@ -102,8 +112,11 @@ class SchedulerTickTest {
         tickAt(Duration.ofMillis(1_500));
         assertThat(store.claims).isEqualTo(claimsAfterWrite + 1);
 
+        runUntil(Duration.ofSeconds(30)); // idle polls back off: the next one is not due at 31 s
+        int claimsBefore = store.claims;
         store.claimable.add(task(1, 2, null, null));
         tickAt(Duration.ofSeconds(31));
+        assertThat(store.claims).isEqualTo(claimsBefore + 1);
         assertThat(executor.started.get(1L).attempt()).isEqualTo(2);
     }
 
@@ -134,7 +147,7 @@ class SchedulerTickTest {
         tickAt(Duration.ofSeconds(11));
         assertThat(executor.cancelled).hasSize(1);
 
-        tickAt(Duration.ofSeconds(11).plus(Timers.CANCEL_GRACE));
+        runUntil(Duration.ofSeconds(11).plus(Timers.CANCEL_GRACE));
         assertThat(store.written(TaskUpdate.Kind.ENDED)).isEmpty();
         tickAt(Duration.ofSeconds(12).plus(Timers.CANCEL_GRACE));
         TaskUpdate ended = store.written(TaskUpdate.Kind.ENDED).getFirst();
@@ -264,6 +277,68 @@ class SchedulerTickTest {
         assertThat(store.written(TaskUpdate.Kind.ENDED)).isEmpty();
         tickAt(Duration.ofMillis(1_200));
         assertThat(store.written(TaskUpdate.Kind.ENDED)).extracting(TaskUpdate::taskId).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void eachRenewalTellsTheExecutorsHowLongTheLeaseHolds() {
+        scheduler = scheduler(step());
+        tickAt(Duration.ZERO);
+        // A fifth of the 15 s lease is kept as a safety margin.
+        assertThat(executor.renewals).containsExactly(Duration.ofSeconds(12));
+    }
+
+    @Test
+    void aFailedHeartbeatIsRetriedWithinASecondNotAnIntervalLater() {
+        scheduler = scheduler(step());
+        tickAt(Duration.ZERO);
+        store.heartbeatsFail = true;
+        tickAt(Duration.ofSeconds(5));
+        store.heartbeatsFail = false;
+        tickAt(Duration.ofSeconds(5).plusMillis(500));
+        assertThat(store.heartbeats).containsExactly(T0);
+        tickAt(Duration.ofSeconds(6));
+        assertThat(store.heartbeats).containsExactly(T0, T0.plusSeconds(6));
+    }
+
+    @Test
+    void afterAnOutageNoTakeOverUntilEveryNodeHadAFullLeaseToRenew() {
+        scheduler = scheduler(step());
+        tickAt(Duration.ZERO);
+        store.heartbeatsFail = true;
+        runUntil(Duration.ofSeconds(8));
+        store.heartbeatsFail = false;
+        int takeOvers = store.takeOverCutoffs.size();
+        runUntil(Duration.ofSeconds(8 + 14));
+        assertThat(store.takeOverCutoffs).hasSize(takeOvers);
+        runUntil(Duration.ofSeconds(8 + 16));
+        assertThat(store.takeOverCutoffs).hasSizeGreaterThan(takeOvers);
+    }
+
+    @Test
+    void aNodeThatCouldNotRenewItsLeaseFencesItselfAndRejoinsAsANewIncarnation() {
+        scheduler = scheduler(step());
+        store.claimable.add(task(1, 1, null, null));
+        tickAt(Duration.ZERO);
+        assertThat(executor.started).containsOnlyKeys(1L);
+
+        // The JVM is frozen (or the database unreachable) past the lease, less its safety margin.
+        store.heartbeatsFail = true;
+        runUntil(Duration.ofSeconds(11));
+        assertThat(executor.cancelled).isEmpty();
+        store.claimable.add(task(2, 1, null, null));
+        tickAt(Duration.ofSeconds(12));
+
+        assertThat(executor.cancelled).extracting(ctx -> ctx.taskId()).containsExactly(1L);
+        assertThat(executor.started).containsOnlyKeys(1L); // nothing starts without a lease
+        assertThat(scheduler.nodeId()).isEqualTo("node-a~1");
+        executor.sinks.get(1L).report(StatusUpdate.failed(143, "terminated", null));
+
+        store.heartbeatsFail = false;
+        tickAt(Duration.ofSeconds(13));
+        assertThat(store.heartbeatNodes.getLast()).isEqualTo("node-a~1");
+        assertThat(executor.started).containsKey(2L);
+        // The fenced attempt's late report is dropped: other nodes own that task now.
+        assertThat(store.written(TaskUpdate.Kind.ENDED)).extracting(TaskUpdate::taskId).doesNotContain(1L);
     }
 
     /** A clock the test sets. */

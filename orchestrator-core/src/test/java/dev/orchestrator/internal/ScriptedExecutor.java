@@ -5,6 +5,7 @@ import dev.orchestrator.spi.StatusSink;
 import dev.orchestrator.spi.StatusUpdate;
 import dev.orchestrator.spi.TaskContext;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ final class ScriptedExecutor implements Executor {
     final List<TaskContext> cancelled = new ArrayList<>();
     final List<TaskContext> adopted = new ArrayList<>();
     boolean stopsWhenCancelled = true;
+    final List<Duration> renewals = new ArrayList<>();
 
     @Override
     public String type() {
@@ -40,6 +42,11 @@ final class ScriptedExecutor implements Executor {
         if (stopsWhenCancelled) {
             sinks.get(task.taskId()).report(StatusUpdate.failed(143, "terminated", null));
         }
+    }
+
+    @Override
+    public void leaseRenewed(Duration validFor) {
+        renewals.add(validFor);
     }
 
     @Override

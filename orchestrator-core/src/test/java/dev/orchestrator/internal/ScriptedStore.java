@@ -34,6 +34,9 @@ final class ScriptedStore implements Store {
     final List<ClaimedTask> orphans = new ArrayList<>();
     final List<TaskUpdate> written = new ArrayList<>();
     final List<Instant> heartbeats = new ArrayList<>();
+    final List<String> heartbeatNodes = new ArrayList<>();
+    /** While true, heartbeats fail as if the database were away. */
+    boolean heartbeatsFail;
     final List<Instant> takeOverCutoffs = new ArrayList<>();
     int claims;
     /** Updates the "database" refuses, as PostgreSQL refuses text with NUL. */
@@ -81,7 +84,11 @@ final class ScriptedStore implements Store {
 
     @Override
     public void heartbeat(String nodeId, Instant now) {
+        if (heartbeatsFail) {
+            throw new IllegalStateException("store call failed", new SQLException("connection refused", "08006"));
+        }
         heartbeats.add(now);
+        heartbeatNodes.add(nodeId);
     }
 
     @Override
