@@ -63,6 +63,7 @@ final class InFlight implements StatusSink {
                 claim.taskIndex(), step.taskCount(), claim.attempt(), parameters, step.job(), deadline,
                 claim.executionName());
         startedAt = attemptStart;
+        lastHeartbeat = attemptStart; // a heartbeat timeout counts from the attempt's start
         context = ctx;
         return ctx;
     }

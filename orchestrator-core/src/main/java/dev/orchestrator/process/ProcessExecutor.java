@@ -11,13 +11,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,13 +23,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs each task attempt as a local OS process: the job's command is the program and its
  * arguments, started with {@link ProcessBuilder} and never through a shell. The process sees
- * its coordinates in {@code ORCHESTRATOR_RUN_ID}, {@code ORCHESTRATOR_WORKFLOW},
- * {@code ORCHESTRATOR_STEP}, {@code ORCHESTRATOR_TASK_INDEX}, {@code ORCHESTRATOR_TASK_COUNT}
- * and {@code ORCHESTRATOR_ATTEMPT}, and each run parameter {@code k} as
- * {@code ORCHESTRATOR_PARAM_k}. Standard output and error go to one log file per attempt under
- * the log directory; its last {@code tailBytes} are stored with the attempt. Exit code 0 is
- * success. Exits are observed through {@link Process#onExit()}: no thread of this executor
- * blocks per process.
+ * the variables of {@link TaskEnvironment} (its coordinates, and each run parameter {@code k}
+ * as {@code ORCHESTRATOR_PARAM_k}), the step's environment, {@code ORCHESTRATOR_HEARTBEAT_FILE},
+ * and of the node's own environment only the variables of {@link Builder#inheritEnvironment}.
+ * Standard output and error go to one log file per attempt under the log directory, readable
+ * by its owner only; its last {@code tailBytes} are stored with the attempt. Exit code 0 is
+ * success. Exits are observed through {@link Process#onExit()}: no thread blocks per process.
  *
  * <p>Each process leads a process group of its own ({@code setsid} on Linux). On cancel or
  * timeout the whole group gets SIGTERM, then SIGKILL after the grace period, so children that
@@ -41,6 +37,9 @@ import java.util.concurrent.TimeUnit;
  * from the database), the watchdog stops them before another node could take their tasks over.
  * A group left behind by a task whose main process exited normally is not stopped.
  *
+ * <p>A task counts as alive (for a step's heartbeat timeout) while it writes output or touches
+ * the file named in {@code ORCHESTRATOR_HEARTBEAT_FILE}.
+ *
  * <p>Thread-safe. Type {@code process}; registered with {@link java.util.ServiceLoader} through
  * {@link ProcessExecutorProvider}.
  */
@@ -48,50 +47,39 @@ public final class ProcessExecutor implements Executor {
 
     /** The executor type. */
     public static final String TYPE = "process";
+    /** The variable naming the file a task may touch to show it is alive. */
+    public static final String HEARTBEAT_FILE = "ORCHESTRATOR_HEARTBEAT_FILE";
 
     private static final Logger log = LoggerFactory.getLogger(ProcessExecutor.class);
     /** The longest the watchdog waits between SIGTERM and SIGKILL when the node is gone. */
     private static final Duration WATCHDOG_GRACE = Duration.ofSeconds(2);
+    private static final long LIVENESS_CHECK_MILLIS = 250;
 
-    private final Path logDirectory;
-    private final int tailBytes;
+    private final AttemptLogs logs;
     private final Duration killGrace;
+    private final InheritedEnvironment inherited;
     private final Map<Long, Process> running = new ConcurrentHashMap<>();
-    private final Map<Long, Boolean> createdRunDirs = new ConcurrentHashMap<>();
     /** Processes stopped by {@link #cancel}: they fail whatever their exit code. */
     private final Map<Process, Boolean> cancelled = new ConcurrentHashMap<>();
     private final Supervisor supervisor;
-    private final ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "orchestrator-process-killer");
+    private final LivenessWatch liveness = new LivenessWatch();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "orchestrator-process-timer");
         t.setDaemon(true);
         return t;
     });
 
-    /**
-     * @param logDirectory where attempt logs go, as {@code run-<id>/step<i>-task<n>-attempt<a>.log}
-     * @param tailBytes    bytes of output kept with the attempt, between 0 and 1 MiB
-     * @param killGrace    time between SIGTERM and SIGKILL on cancel; not negative
-     */
-    public ProcessExecutor(Path logDirectory, int tailBytes, Duration killGrace) {
-        this.logDirectory = Objects.requireNonNull(logDirectory, "logDirectory");
-        if (tailBytes < 0 || tailBytes > 1 << 20) {
-            throw new IllegalArgumentException("tailBytes must be between 0 and 1048576, got " + tailBytes);
-        }
-        if (killGrace == null || killGrace.isNegative()) {
-            throw new IllegalArgumentException("killGrace must not be negative, got " + killGrace);
-        }
-        this.tailBytes = tailBytes;
-        this.killGrace = killGrace;
+    private ProcessExecutor(Builder b) {
+        this.logs = new AttemptLogs(b.logDirectory, b.tailBytes, b.maxLogBytes);
+        this.killGrace = b.killGrace;
+        this.inherited = new InheritedEnvironment(b.inheritEnvironment);
         this.supervisor = new Supervisor(killGrace.compareTo(WATCHDOG_GRACE) < 0 ? killGrace : WATCHDOG_GRACE);
+        timer.scheduleWithFixedDelay(liveness::check, LIVENESS_CHECK_MILLIS, LIVENESS_CHECK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Logs under {@code <java.io.tmpdir>/orchestrator-logs}, 4 KiB tails, 5 s kill grace. */
-    public ProcessExecutor() {
-        this(defaultLogDirectory(), 4096, Duration.ofSeconds(5));
-    }
-
-    static Path defaultLogDirectory() {
-        return Path.of(System.getProperty("java.io.tmpdir"), "orchestrator-logs");
+    /** A builder with the defaults given on each setter. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     @Override
@@ -99,44 +87,61 @@ public final class ProcessExecutor implements Executor {
         return TYPE;
     }
 
+    /** Checks the command and the step's environment names, so a bad step is refused at register. */
     @Override
     public void validate(JobSpec job) {
         if (job.command().isEmpty()) {
             throw new IllegalArgumentException("command must not be empty for a process step");
         }
         for (int i = 0; i < job.command().size(); i++) {
-            if (job.command().get(i) == null) {
+            String arg = job.command().get(i);
+            if (arg == null) {
                 throw new IllegalArgumentException("command[" + i + "] must not be null");
+            }
+            if (arg.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("command[" + i + "] must not contain NUL");
             }
         }
         if (job.command().getFirst().isBlank()) {
             throw new IllegalArgumentException("command[0] (the program) must not be blank");
         }
+        job.environment().forEach((name, value) -> {
+            if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("environment variable names must not be empty or contain '=' or NUL, "
+                        + "got '" + name.replace("\0", "\\0") + "'");
+            }
+            if (value != null && value.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("environment variable " + name + " must not contain NUL");
+            }
+        });
     }
 
     @Override
     public void start(TaskContext task, StatusSink sink) {
-        Path logFile;
-        try {
-            logFile = logFile(task);
-        } catch (IOException e) {
-            sink.report(StatusUpdate.failed(null, "could not create log file: " + e.getMessage(), null));
-            return;
-        }
         JobSpec job = task.job();
         String missing = Programs.whyNotRunnable(job.command().getFirst(), job.workingDirectory());
         if (missing != null) {
             sink.report(StatusUpdate.failed(null, "could not start " + job.command().getFirst() + ": " + missing, null));
             return;
         }
+        Path logFile;
+        try {
+            logFile = logs.create(task);
+        } catch (IOException e) {
+            sink.report(StatusUpdate.failed(null, "could not create log file: " + e, null));
+            return;
+        }
         ProcessBuilder pb = new ProcessBuilder(ProcessGroups.leaderCommand(job.command()))
                 .redirectErrorStream(true)
-                .redirectOutput(logFile.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         if (job.workingDirectory() != null) {
             pb.directory(new File(job.workingDirectory()));
         }
-        pb.environment().putAll(TaskEnvironment.of(task));
+        Map<String, String> env = pb.environment();
+        inherited.filter(env);
+        env.putAll(TaskEnvironment.of(task));
+        env.put(HEARTBEAT_FILE, AttemptLogs.heartbeatFile(logFile).toString());
         Process process;
         try {
             process = pb.start();
@@ -146,20 +151,25 @@ public final class ProcessExecutor implements Executor {
         }
         supervisor.guard(process.pid());
         running.put(task.taskId(), process);
+        liveness.watch(task.taskId(), logFile, sink);
         sink.report(StatusUpdate.running("pid:" + process.pid(), logFile.toString()));
-        process.onExit().whenComplete((p, error) -> {
-            running.remove(task.taskId(), process);
-            supervisor.release(process.pid());
-            String tail = tail(logFile);
-            int code = process.exitValue();
-            if (cancelled.remove(process) != null) {
-                sink.report(StatusUpdate.failed(code, "stopped on cancel (exit code " + code + ")", tail));
-            } else if (code == 0) {
-                sink.report(StatusUpdate.succeeded(0, tail));
-            } else {
-                sink.report(StatusUpdate.failed(code, "exited with code " + code, tail));
-            }
-        });
+        process.onExit().whenComplete((p, error) -> ended(task, process, logFile, sink));
+    }
+
+    private void ended(TaskContext task, Process process, Path logFile, StatusSink sink) {
+        running.remove(task.taskId(), process);
+        liveness.forget(task.taskId());
+        supervisor.release(process.pid());
+        String tail = logs.tail(logFile);
+        logs.capEnded(logFile);
+        int code = process.exitValue();
+        if (cancelled.remove(process) != null) {
+            sink.report(StatusUpdate.failed(code, "stopped on cancel (exit code " + code + ")", tail));
+        } else if (code == 0) {
+            sink.report(StatusUpdate.succeeded(0, tail));
+        } else {
+            sink.report(StatusUpdate.failed(code, "exited with code " + code, tail));
+        }
     }
 
     @Override
@@ -173,7 +183,7 @@ public final class ProcessExecutor implements Executor {
         ProcessHandle leader = p.toHandle();
         ProcessGroups.signal(leader, "TERM");
         // Members that ignore SIGTERM, or outlive their leader, are killed after the grace period.
-        killer.schedule(() -> ProcessGroups.signal(leader, "KILL"), killGrace.toMillis(), TimeUnit.MILLISECONDS);
+        timer.schedule(() -> ProcessGroups.signal(leader, "KILL"), killGrace.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Passes the renewal to this executor's watchdog, which stops every task process if no renewal comes in time. */
@@ -186,33 +196,77 @@ public final class ProcessExecutor implements Executor {
     @Override
     public void close() {
         supervisor.close();
-        killer.shutdownNow();
+        timer.shutdownNow();
     }
 
-    private Path logFile(TaskContext task) throws IOException {
-        Path dir = logDirectory.resolve("run-" + task.runId());
-        if (createdRunDirs.putIfAbsent(task.runId(), Boolean.TRUE) == null) {
-            Files.createDirectories(dir);
-        }
-        return dir.resolve("step" + task.stepIndex() + "-task" + task.taskIndex() + "-attempt" + task.attempt() + ".log");
+    @Override
+    public String toString() {
+        return "ProcessExecutor[inheritEnvironment=" + inherited + ", killGrace=" + killGrace + "]";
     }
 
-    private String tail(Path file) {
-        if (tailBytes == 0) {
-            return null;
+    /** Builds a {@link ProcessExecutor}; each setter checks its value at once. Not thread-safe. */
+    public static final class Builder {
+        private Path logDirectory = Path.of(System.getProperty("java.io.tmpdir"), "orchestrator-logs");
+        private int tailBytes = 4096;
+        private long maxLogBytes = 64L << 20;
+        private Duration killGrace = Duration.ofSeconds(5);
+        private List<String> inheritEnvironment = InheritedEnvironment.DEFAULT;
+
+        private Builder() {
         }
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-            long len = f.length();
-            if (len == 0) {
-                return "";
+
+        /** Where attempt logs go. Default {@code <java.io.tmpdir>/orchestrator-logs}. */
+        public Builder logDirectory(Path logDirectory) {
+            this.logDirectory = java.util.Objects.requireNonNull(logDirectory, "logDirectory");
+            return this;
+        }
+
+        /** Bytes of output stored with each attempt, between 0 and 1 MiB. Default 4096. */
+        public Builder tailBytes(int tailBytes) {
+            if (tailBytes < 0 || tailBytes > 1 << 20) {
+                throw new IllegalArgumentException("tailBytes must be between 0 and 1048576, got " + tailBytes);
             }
-            int n = (int) Math.min(len, tailBytes);
-            byte[] buf = new byte[n];
-            f.seek(len - n);
-            f.readFully(buf);
-            return new String(buf, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(could not read output: " + e.getMessage() + ")";
+            this.tailBytes = tailBytes;
+            return this;
+        }
+
+        /**
+         * Largest log kept per attempt, at least 8 KiB: a larger log keeps its first and last
+         * halves of this when the attempt ends. Default 64 MiB.
+         */
+        public Builder maxLogBytes(long maxLogBytes) {
+            if (maxLogBytes < 8192) {
+                throw new IllegalArgumentException("maxLogBytes must be at least 8192, got " + maxLogBytes);
+            }
+            this.maxLogBytes = maxLogBytes;
+            return this;
+        }
+
+        /** Time between SIGTERM and SIGKILL on cancel or timeout; not negative. Default 5 s. */
+        public Builder killGrace(Duration killGrace) {
+            if (killGrace == null || killGrace.isNegative()) {
+                throw new IllegalArgumentException("killGrace must not be negative, got " + killGrace);
+            }
+            this.killGrace = killGrace;
+            return this;
+        }
+
+        /**
+         * Which of the node's environment variables a task inherits: names, or prefixes ending in
+         * {@code *}; {@code List.of("*")} inherits all. Default {@code PATH, HOME, USER, LOGNAME,
+         * SHELL, LANG, LANGUAGE, LC_*, TZ, TMPDIR, TERM}: a host's credentials are not passed on
+         * unless listed. A step's own environment is always passed.
+         */
+        public Builder inheritEnvironment(List<String> names) {
+            java.util.Objects.requireNonNull(names, "inheritEnvironment");
+            new InheritedEnvironment(names); // checks each entry
+            this.inheritEnvironment = List.copyOf(names);
+            return this;
+        }
+
+        /** The executor. */
+        public ProcessExecutor build() {
+            return new ProcessExecutor(this);
         }
     }
 }

@@ -5,17 +5,20 @@ import dev.orchestrator.spi.ExecutorProvider;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Creates the {@link ProcessExecutor}. Settings: {@code logDirectory} (default
- * {@code <java.io.tmpdir>/orchestrator-logs}), {@code tailBytes} (default 4096),
- * {@code killGraceMillis} (default 5000).
+ * Creates the {@link ProcessExecutor} from {@code executorConfig("process", ...)}. Settings:
+ * {@code logDirectory}, {@code tailBytes}, {@code maxLogBytes}, {@code killGraceMillis} and
+ * {@code inheritEnvironment} (comma-separated names or prefixes ending in {@code *}); each
+ * defaults as on {@link ProcessExecutor.Builder}.
  */
 public final class ProcessExecutorProvider implements ExecutorProvider {
 
-    private static final Set<String> KEYS = Set.of("logDirectory", "tailBytes", "killGraceMillis");
+    private static final Set<String> KEYS = Set.of("logDirectory", "tailBytes", "maxLogBytes", "killGraceMillis",
+            "inheritEnvironment");
 
     @Override
     public String type() {
@@ -29,18 +32,30 @@ public final class ProcessExecutorProvider implements ExecutorProvider {
                 throw new IllegalArgumentException("process executor setting '" + k + "' is unknown; known: " + KEYS);
             }
         }
-        Path dir = config.containsKey("logDirectory") ? Path.of(config.get("logDirectory")) : ProcessExecutor.defaultLogDirectory();
-        return new ProcessExecutor(dir, intSetting(config, "tailBytes", 4096),
-                Duration.ofMillis(intSetting(config, "killGraceMillis", 5000)));
+        ProcessExecutor.Builder b = ProcessExecutor.builder();
+        if (config.containsKey("logDirectory")) {
+            b.logDirectory(Path.of(config.get("logDirectory")));
+        }
+        if (config.containsKey("tailBytes")) {
+            b.tailBytes((int) longSetting(config, "tailBytes"));
+        }
+        if (config.containsKey("maxLogBytes")) {
+            b.maxLogBytes(longSetting(config, "maxLogBytes"));
+        }
+        if (config.containsKey("killGraceMillis")) {
+            b.killGrace(Duration.ofMillis(longSetting(config, "killGraceMillis")));
+        }
+        if (config.containsKey("inheritEnvironment")) {
+            b.inheritEnvironment(Arrays.stream(config.get("inheritEnvironment").split(",")).map(String::trim)
+                    .filter(s -> !s.isEmpty()).toList());
+        }
+        return b.build();
     }
 
-    private static int intSetting(Map<String, String> config, String key, int defaultValue) {
+    private static long longSetting(Map<String, String> config, String key) {
         String v = config.get(key);
-        if (v == null) {
-            return defaultValue;
-        }
         try {
-            return Integer.parseInt(v.trim());
+            return Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("process executor setting '" + key + "' must be an integer, got '" + v + "'");
         }

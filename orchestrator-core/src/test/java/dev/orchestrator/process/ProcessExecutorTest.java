@@ -36,7 +36,7 @@ class ProcessExecutorTest {
 
     @Test
     void theTaskSeesItsCoordinatesAndParametersAndItsOutputIsLogged() throws Exception {
-        ProcessExecutor ex = new ProcessExecutor(logs, 4096, Duration.ofSeconds(1));
+        ProcessExecutor ex = ProcessExecutor.builder().logDirectory(logs).tailBytes(4096).killGrace(Duration.ofSeconds(1)).build();
         ex.start(task(JobSpec.command("/bin/sh", "-c",
                 "echo $ORCHESTRATOR_RUN_ID $ORCHESTRATOR_TASK_INDEX $ORCHESTRATOR_TASK_COUNT $ORCHESTRATOR_ATTEMPT "
                         + "\"$ORCHESTRATOR_PARAM_city\" $ORCHESTRATOR_STEP $MINE").withEnvironment(Map.of("MINE", "mine"))),
@@ -53,7 +53,7 @@ class ProcessExecutorTest {
 
     @Test
     void argumentsAreNeverInterpretedByAShell() throws Exception {
-        ProcessExecutor ex = new ProcessExecutor(logs, 4096, Duration.ofSeconds(1));
+        ProcessExecutor ex = ProcessExecutor.builder().logDirectory(logs).tailBytes(4096).killGrace(Duration.ofSeconds(1)).build();
         ex.start(task(JobSpec.command("/bin/echo", "$HOME; rm -rf / `x`")), updates::add);
         next();
         assertThat(next().outputTail()).isEqualTo("$HOME; rm -rf / `x`\n");
@@ -61,7 +61,7 @@ class ProcessExecutorTest {
 
     @Test
     void onlyTheLastTailBytesOfOutputAreKept() throws Exception {
-        ProcessExecutor ex = new ProcessExecutor(logs, 10, Duration.ofSeconds(1));
+        ProcessExecutor ex = ProcessExecutor.builder().logDirectory(logs).tailBytes(10).killGrace(Duration.ofSeconds(1)).build();
         ex.start(task(JobSpec.command("/bin/sh", "-c", "printf 'aaaaaaaaaaaaaaaaaaaa0123456789'; exit 3")), updates::add);
         next();
         StatusUpdate done = next();
@@ -72,7 +72,7 @@ class ProcessExecutorTest {
 
     @Test
     void cancelTerminatesTheProcessAndItsChildren() throws Exception {
-        ProcessExecutor ex = new ProcessExecutor(logs, 4096, Duration.ofMillis(200));
+        ProcessExecutor ex = ProcessExecutor.builder().logDirectory(logs).tailBytes(4096).killGrace(Duration.ofMillis(200)).build();
         // The shell ignores SIGTERM, so only the kill after the grace period ends it; its child sleeps.
         TaskContext t = task(JobSpec.command("/bin/sh", "-c", "trap '' TERM; /bin/sleep 60 & wait"));
         ex.start(t, updates::add);
@@ -94,7 +94,7 @@ class ProcessExecutorTest {
 
     @Test
     void aMissingProgramIsAFailedAttemptWithTheReason() throws Exception {
-        new ProcessExecutor(logs, 4096, Duration.ofSeconds(1))
+        ProcessExecutor.builder().logDirectory(logs).tailBytes(4096).killGrace(Duration.ofSeconds(1)).build()
                 .start(task(JobSpec.command("/definitely/not/here")), updates::add);
         StatusUpdate u = next();
         assertThat(u.kind()).isEqualTo(StatusUpdate.Kind.FAILED);
@@ -103,7 +103,7 @@ class ProcessExecutorTest {
 
     @Test
     void validateRefusesAnEmptyCommand() {
-        ProcessExecutor ex = new ProcessExecutor();
+        ProcessExecutor ex = ProcessExecutor.builder().build();
         assertThatThrownBy(() -> ex.validate(JobSpec.command(List.of())))
                 .hasMessage("command must not be empty for a process step");
         assertThatThrownBy(() -> ex.validate(JobSpec.command(List.of(" "))))
@@ -116,5 +116,62 @@ class ProcessExecutorTest {
                 .hasMessageContaining("process executor setting 'logDir' is unknown");
         assertThatThrownBy(() -> new ProcessExecutorProvider().create(Map.of("tailBytes", "lots")))
                 .hasMessage("process executor setting 'tailBytes' must be an integer, got 'lots'");
+    }
+
+    @Test
+    void aTaskInheritsOnlyTheListedVariablesOfTheNode() throws Exception {
+        String hostOnly = System.getenv().keySet().stream()
+                .filter(k -> !k.equals("PATH") && !k.startsWith("LC_") && !k.startsWith("ORCHESTRATOR_")
+                        && !List.of("HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "TZ", "TMPDIR", "TERM").contains(k))
+                .findFirst().orElseThrow();
+        ProcessExecutor ex = ProcessExecutor.builder().logDirectory(logs).build();
+        ex.start(task(JobSpec.command("/usr/bin/env")), updates::add);
+        next();
+        String env = next().outputTail();
+        assertThat(env).contains("PATH=").doesNotContain("\n" + hostOnly + "=");
+        assertThat(env).contains("ORCHESTRATOR_HEARTBEAT_FILE=");
+
+        ProcessExecutor all = ProcessExecutor.builder().logDirectory(logs).inheritEnvironment(List.of("*")).build();
+        all.start(task(JobSpec.command("/usr/bin/env")), updates::add);
+        next();
+        assertThat(next().outputTail()).contains(hostOnly + "=");
+        assertThatThrownBy(() -> ProcessExecutor.builder().inheritEnvironment(List.of("A=B")))
+                .hasMessage("inheritEnvironment entries must be variable names or prefixes ending in '*', got 'A=B'");
+    }
+
+    @Test
+    void aStepEnvironmentWithABadNameIsRefusedAtValidation() {
+        ProcessExecutor ex = ProcessExecutor.builder().logDirectory(logs).build();
+        assertThatThrownBy(() -> ex.validate(JobSpec.command("/bin/true").withEnvironment(Map.of("BAD=NAME", "x"))))
+                .hasMessage("environment variable names must not be empty or contain '=' or NUL, got 'BAD=NAME'");
+    }
+
+    @Test
+    void touchingTheHeartbeatFileReportsHeartbeats() throws Exception {
+        ProcessExecutor ex = ProcessExecutor.builder().logDirectory(logs).build();
+        ex.start(task(JobSpec.command("/bin/sh", "-c",
+                "for i in 1 2 3 4 5 6 7 8 9 10; do touch \"$ORCHESTRATOR_HEARTBEAT_FILE\"; sleep 0.1; done")), updates::add);
+        assertThat(next().kind()).isEqualTo(StatusUpdate.Kind.RUNNING);
+        int heartbeats = 0;
+        StatusUpdate u;
+        while ((u = next()).kind() == StatusUpdate.Kind.HEARTBEAT) {
+            heartbeats++;
+        }
+        assertThat(u.kind()).isEqualTo(StatusUpdate.Kind.SUCCEEDED);
+        assertThat(heartbeats).as("heartbeats over about a second of touching").isBetween(2, 12);
+    }
+
+    @Test
+    void aLargeLogKeepsItsHeadAndTailAndOnlyItsOwnerReadsIt() throws Exception {
+        ProcessExecutor ex = ProcessExecutor.builder().logDirectory(logs).maxLogBytes(8192).build();
+        ex.start(task(JobSpec.command("/bin/sh", "-c", "echo FIRST; head -c 100000 /dev/zero | tr '\\0' x; echo; echo LAST")),
+                updates::add);
+        String logFile = next().outputRef();
+        assertThat(next().kind()).isEqualTo(StatusUpdate.Kind.SUCCEEDED);
+        String content = Files.readString(Path.of(logFile));
+        assertThat(content).startsWith("FIRST").endsWith("LAST\n").contains("output cut by the orchestrator");
+        assertThat(Files.size(Path.of(logFile))).isLessThan(8192 + 100);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(logFile))))
+                .isEqualTo("rw-------");
     }
 }

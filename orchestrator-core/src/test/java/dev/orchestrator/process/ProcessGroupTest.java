@@ -45,7 +45,7 @@ class ProcessGroupTest {
 
     @Test
     void aCancelStopsAChildThatIgnoresSigtermInTheBackground() throws Exception {
-        ProcessExecutor ex = new ProcessExecutor(logs, 4096, Duration.ofMillis(500));
+        ProcessExecutor ex = ProcessExecutor.builder().logDirectory(logs).tailBytes(4096).killGrace(Duration.ofMillis(500)).build();
         try {
             TaskContext t = task(1, JobSpec.command("/bin/sh", "-c", "(trap '' TERM; exec sleep 600) & wait"));
             ex.start(t, updates::add);
@@ -63,7 +63,7 @@ class ProcessGroupTest {
 
     @Test
     void tasksStopWhenTheLeaseIsNotRenewedInTime() throws Exception {
-        ProcessExecutor ex = new ProcessExecutor(logs, 4096, Duration.ofMillis(500));
+        ProcessExecutor ex = ProcessExecutor.builder().logDirectory(logs).tailBytes(4096).killGrace(Duration.ofMillis(500)).build();
         try {
             ex.leaseRenewed(Duration.ofSeconds(1));
             List<Long> pids = new ArrayList<>();

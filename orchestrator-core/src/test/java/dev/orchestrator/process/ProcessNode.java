@@ -18,7 +18,7 @@ public final class ProcessNode {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        ProcessExecutor ex = new ProcessExecutor(Path.of(args[0]), 1024, java.time.Duration.ofSeconds(1));
+        ProcessExecutor ex = ProcessExecutor.builder().logDirectory(Path.of(args[0])).tailBytes(1024).killGrace(java.time.Duration.ofSeconds(1)).build();
         int n = Integer.parseInt(args[1]);
         for (int i = 0; i < n; i++) {
             TaskContext t = new TaskContext(i, 1, "wf", "s", 0, i, n, 1, Map.of(), JobSpec.command("/bin/sleep", "30"),

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -319,6 +320,44 @@ public abstract class OrchestratorContractTest {
         // Later runs on the same node end as usual.
         o.register(WorkflowSpec.of("after", StepSpec.process("s", "/bin/true").tasks(5)));
         assertThat(o.trigger("after").await(Duration.ofSeconds(60)).status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+
+    @Test
+    void aTimedOutTaskLeavesNoChildBehindEvenOneThatIgnoresSigterm() throws Exception {
+        Orchestrator o = started();
+        o.register(WorkflowSpec.of("stubborn", StepSpec.process("s", "/bin/sh", "-c",
+                "(trap '' TERM; exec sleep 600) & echo $!; wait").timeout(Duration.ofSeconds(1))));
+        RunInfo done = o.trigger("stubborn").await(Duration.ofSeconds(60));
+
+        assertThat(done.status()).isEqualTo(RunStatus.FAILED);
+        TaskInfo t = o.tasks(done.id()).getFirst();
+        assertThat(o.attempts(t.id()).getFirst().outcome()).isEqualTo(AttemptOutcome.TIMED_OUT);
+        long sleepPid = Long.parseLong(t.outputTail().trim());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (ProcessHandle.of(sleepPid).map(ProcessHandle::isAlive).orElse(false)) {
+            assertThat(System.nanoTime()).as("the sleep that ignores SIGTERM is gone").isLessThan(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+    }
+
+    @Test
+    void aTaskThatTouchesItsHeartbeatFileOutlivesItsHeartbeatTimeoutAndASilentOneIsStopped() throws Exception {
+        Orchestrator o = started();
+        o.register(WorkflowSpec.of("alive", StepSpec.process("s", "/bin/sh", "-c",
+                "i=0; while [ $i -lt 25 ]; do touch \"$ORCHESTRATOR_HEARTBEAT_FILE\"; sleep 0.1; i=$((i+1)); done")
+                .heartbeatTimeout(Duration.ofSeconds(1))));
+        o.register(WorkflowSpec.of("silent", StepSpec.process("s", "/bin/sh", "-c",
+                "touch \"$ORCHESTRATOR_HEARTBEAT_FILE\"; exec sleep 60").heartbeatTimeout(Duration.ofSeconds(1))));
+
+        assertThat(o.trigger("alive").await(Duration.ofSeconds(60)).status()).isEqualTo(RunStatus.SUCCEEDED);
+        long t0 = System.nanoTime();
+        RunInfo silent = o.trigger("silent").await(Duration.ofSeconds(60));
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+        assertThat(silent.status()).isEqualTo(RunStatus.FAILED);
+        AttemptInfo a = o.attempts(o.tasks(silent.id()).getFirst().id()).getFirst();
+        assertThat(a.outcome()).isEqualTo(AttemptOutcome.TIMED_OUT);
+        assertThat(a.error()).startsWith("no heartbeat for PT1S");
+        assertThat(seconds).as("stopped within the timeout plus a second or so").isLessThan(5);
     }
 
     @Test
