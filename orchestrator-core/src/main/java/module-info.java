@@ -7,6 +7,7 @@ module dev.orchestrator {
     requires org.slf4j;
     requires java.management;
     requires java.sql;
+    requires com.cronutils;
     requires static micrometer.core;
 
     exports dev.orchestrator;

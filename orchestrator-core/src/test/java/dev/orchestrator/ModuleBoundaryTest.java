@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ModuleBoundaryTest {
 
     private static final List<Path> MODULE_PATH = List.of(
-            ModulePathHost.locationOf(Orchestrator.class), ModulePathHost.locationOf(org.slf4j.Logger.class));
+            ModulePathHost.locationOf(Orchestrator.class), ModulePathHost.locationOf(org.slf4j.Logger.class),
+            ModulePathHost.locationOf(com.cronutils.model.Cron.class));
 
     @Test
     void aHostCompilesAgainstTheApiAndSpi(@TempDir Path dir) throws Exception {
