@@ -105,7 +105,7 @@ public final class DefaultOrchestrator implements Orchestrator {
             steps.add(new NewStep(s.name(), s.taskCount(), s.dependsOn().stream().map(spec::stepIndex).toList()));
         }
         CreatedRun created = store.createRun(new NewRun(row.versionId(), options.triggeredBy(),
-                Json.write(options.parameters()), options.idempotencyKey(), steps), config.clock().instant());
+                options.parameters(), options.idempotencyKey(), steps), config.clock().instant());
         if (created.created()) {
             scheduler.requestClaim();
         }
@@ -141,17 +141,21 @@ public final class DefaultOrchestrator implements Orchestrator {
 
     @Override
     public List<RunInfo> runs(String workflow, RunStatus status, int limit) {
-        return store.listRuns(new RunFilter(workflow, status, limit)).stream().map(DefaultOrchestrator::toInfo).toList();
+        return store.listRuns(new RunFilter(workflow, status, null, null, null, null, limit)).stream().map(DefaultOrchestrator::toInfo).toList();
     }
 
     @Override
     public List<TaskInfo> tasks(long runId) {
-        return store.listTasks(runId);
+        return store.listTasks(runId).stream().map(t -> new TaskInfo(t.id(), t.runId(), t.stepIndex(), t.stepName(),
+                t.taskIndex(), t.status(), t.attempt(), t.readyAt(), t.owner(), t.executionName(), t.exitCode(),
+                t.error(), t.outputTail(), t.startedAt(), t.finishedAt())).toList();
     }
 
     @Override
     public List<AttemptInfo> attempts(long taskId) {
-        return store.listAttempts(taskId);
+        return store.listAttempts(taskId).stream().map(a -> new AttemptInfo(a.taskId(), a.attempt(), a.outcome(),
+                a.node(), a.executionName(), a.exitCode(), a.error(), a.outputTail(), a.outputRef(), a.startedAt(),
+                a.finishedAt())).toList();
     }
 
     @Override
@@ -199,7 +203,7 @@ public final class DefaultOrchestrator implements Orchestrator {
 
     private static RunInfo toInfo(RunRow r) {
         return new RunInfo(r.id(), r.workflow(), r.workflowVersion(), r.status(), r.triggeredBy(),
-                Json.parseStringMap(r.paramsJson()), r.idempotencyKey(), r.taskCount(), r.succeeded(), r.failed(),
+                r.params(), r.idempotencyKey(), r.taskCount(), r.succeeded(), r.failed(),
                 r.finished(), r.createdAt(), r.startedAt(), r.finishedAt());
     }
 }

@@ -560,7 +560,7 @@ final class Scheduler {
             WorkflowSpec spec = specs.get(c.workflowVersionId());
             StepSpec step = spec.steps().get(c.stepIndex());
             Executor executor = executors.get(step.executor());
-            Map<String, String> params = paramsByRun.computeIfAbsent(c.runId(), id -> Json.parseStringMap(c.paramsJson()));
+            Map<String, String> params = paramsByRun.computeIfAbsent(c.runId(), id -> c.params());
             t = new InFlight(c, spec.name(), step, executor, params, this, now);
         } catch (RuntimeException e) {
             // Never stop the loop over one task: record why it cannot start.

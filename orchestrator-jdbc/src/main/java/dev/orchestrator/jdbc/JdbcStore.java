@@ -1,8 +1,6 @@
 package dev.orchestrator.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.orchestrator.AttemptInfo;
-import dev.orchestrator.TaskInfo;
 import dev.orchestrator.jdbc.internal.ClaimQueries;
 import dev.orchestrator.jdbc.internal.Database;
 import dev.orchestrator.jdbc.internal.DialectSupport;
@@ -19,12 +17,14 @@ import dev.orchestrator.jdbc.internal.TaskQueries;
 import dev.orchestrator.jdbc.internal.TaskWriter;
 import dev.orchestrator.jdbc.internal.UpdateApplier;
 import dev.orchestrator.jdbc.internal.WorkflowQueries;
+import dev.orchestrator.spi.AttemptRow;
 import dev.orchestrator.spi.ClaimedTask;
 import dev.orchestrator.spi.CreatedRun;
 import dev.orchestrator.spi.NewRun;
 import dev.orchestrator.spi.RunFilter;
 import dev.orchestrator.spi.RunRow;
 import dev.orchestrator.spi.Store;
+import dev.orchestrator.spi.TaskRow;
 import dev.orchestrator.spi.TaskUpdate;
 import dev.orchestrator.spi.WriteAndClaim;
 import dev.orchestrator.spi.WorkflowRow;
@@ -259,12 +259,12 @@ public final class JdbcStore implements Store {
     }
 
     @Override
-    public List<TaskInfo> listTasks(long runId) {
+    public List<TaskRow> listTasks(long runId) {
         return db.read("listTasks", (ctx, c) -> tasks.listTasks(ctx, runId));
     }
 
     @Override
-    public List<AttemptInfo> listAttempts(long taskId) {
+    public List<AttemptRow> listAttempts(long taskId) {
         return db.read("listAttempts", (ctx, c) -> tasks.listAttempts(ctx, taskId));
     }
 

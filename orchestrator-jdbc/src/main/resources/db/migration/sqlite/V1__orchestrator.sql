@@ -29,9 +29,11 @@ CREATE TABLE runs (
     finished_at         INTEGER,
     CONSTRAINT runs_idempotency_uq UNIQUE (workflow_name, idempotency_key)
 );
-CREATE INDEX runs_newest_idx ON runs (created_at, id);
-CREATE INDEX runs_workflow_newest_idx ON runs (workflow_name, created_at, id);
-CREATE INDEX runs_status_newest_idx ON runs (status, created_at, id);
+-- Listings are newest (highest id) first; each filter has an index that leads with it.
+CREATE INDEX runs_workflow_idx ON runs (workflow_name, id);
+CREATE INDEX runs_status_idx ON runs (status, id);
+CREATE INDEX runs_triggered_by_idx ON runs (triggered_by, id);
+CREATE INDEX runs_created_idx ON runs (created_at, id);
 
 CREATE TABLE run_steps (
     run_id       INTEGER NOT NULL REFERENCES runs (id),

@@ -100,9 +100,9 @@ class MergedUpdatesTest {
      */
     private static List<List<Long>> scenario(Store store, boolean oneBatch) {
         WorkflowRow wf = store.saveWorkflow("merge", "{}", T0);
-        store.createRun(new NewRun(wf.versionId(), "test", "{}", null, List.of(
+        store.createRun(new NewRun(wf.versionId(), "test", Map.of(), null, List.of(
                 new NewStep("a", 10, List.of()), new NewStep("b", 2, List.of(0)))), T0);
-        store.createRun(new NewRun(wf.versionId(), "test", "{}", null, List.of(new NewStep("c", 1, List.of()))), T0);
+        store.createRun(new NewRun(wf.versionId(), "test", Map.of(), null, List.of(new NewStep("c", 1, List.of()))), T0);
         List<ClaimedTask> c = store.claimReady("node-1", 100, T0.plusMillis(1));
         assertThat(c).hasSize(11);
         long[] id = c.stream().mapToLong(ClaimedTask::taskId).toArray();

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -68,7 +69,7 @@ class StoreThroughputProbe {
     private static double once(Store store, int tasks, boolean merged) {
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
         WorkflowRow wf = store.saveWorkflow("probe", "{}", now);
-        store.createRun(new NewRun(wf.versionId(), "probe", "{}", null,
+        store.createRun(new NewRun(wf.versionId(), "probe", Map.of(), null,
                 List.of(new NewStep("main", tasks, List.of()))), now);
         int done = 0;
         long start = System.nanoTime();

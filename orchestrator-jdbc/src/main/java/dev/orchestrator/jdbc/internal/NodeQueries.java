@@ -85,7 +85,7 @@ public final class NodeQueries {
         for (var r : rows) {
             RunInfo run = runs.get(r.value2());
             taken.add(new ClaimedTask(r.value1(), r.value2(), run.workflowVersionId(), r.value3(), r.value4(),
-                    r.value5(), TaskStatus.valueOf(r.value6()), r.value7(), run.paramsJson(), null,
+                    r.value5(), TaskStatus.valueOf(r.value6()), r.value7(), run.params(), null,
                     r.value8() == null ? null : Instant.ofEpochMilli(r.value8())));
         }
         taken.sort(Comparator.comparingLong(ClaimedTask::taskId));
