@@ -72,7 +72,7 @@ public final class JdbcStore implements Store {
         this.ownedPool = ownedPool;
         DialectSupport support = dialect == Dialect.SQLITE ? new SqliteSupport() : new PostgresSupport(options.schema());
         this.db = new Database(dataSource, support.sqlDialect(), support.singleWriter());
-        Tables tables = new Tables(support.schema());
+        Tables tables = new Tables(support.schema(), options.tablePrefix());
         var renderer = db.renderer();
         this.workflows = new WorkflowQueries(tables);
         this.runs = new RunQueries(tables);
@@ -113,7 +113,7 @@ public final class JdbcStore implements Store {
     public static JdbcStore open(String jdbcUrl) {
         String schema = Dialect.fromUrl(jdbcUrl) == Dialect.POSTGRESQL ? currentSchema(jdbcUrl) : null;
         return open(jdbcUrl, schema == null ? JdbcStoreOptions.defaults()
-                : JdbcStoreOptions.newBuilder().schema(schema).build());
+                : JdbcStoreOptions.builder().schema(schema).build());
     }
 
     /** The {@code currentSchema} query parameter of a PostgreSQL URL, or {@code null}. */
@@ -184,7 +184,8 @@ public final class JdbcStore implements Store {
     private static JdbcStore start(DataSource ds, HikariDataSource pool, Dialect dialect, JdbcStoreOptions options) {
         if (options.migrate()) {
             try {
-                int ran = Migrations.migrate(ds, dialect, dialect == Dialect.POSTGRESQL ? options.schema() : null);
+                int ran = Migrations.migrate(ds, dialect, dialect == Dialect.POSTGRESQL ? options.schema() : null,
+                        options.tablePrefix());
                 if (ran > 0) {
                     LOG.info("Applied {} schema migration(s) to the {} store", ran, dialect);
                 }

@@ -61,7 +61,7 @@ class JdbcStoreProviderTest {
                 store.saveWorkflow("in-own-schema", "{}", Instant.EPOCH);
             }
             try (var c = java.sql.DriverManager.getConnection(PostgresTestDatabase.URL);
-                 var st = c.prepareStatement("SELECT count(*) FROM \"" + schema + "\".workflows WHERE name = ?")) {
+                 var st = c.prepareStatement("SELECT count(*) FROM \"" + schema + "\".orc_workflows WHERE name = ?")) {
                 st.setString(1, "in-own-schema");
                 try (var rs = st.executeQuery()) {
                     rs.next();

@@ -55,7 +55,7 @@ class MergedUpdatesTest {
     void sqlite() throws Exception {
         compare(name -> {
             Path file = dir.resolve(name + ".db");
-            return new Db(JdbcStore.sqlite(file), "jdbc:sqlite:" + file.toAbsolutePath(), "");
+            return new Db(JdbcStore.sqlite(file), "jdbc:sqlite:" + file.toAbsolutePath(), "orc_");
         });
     }
 
@@ -65,8 +65,8 @@ class MergedUpdatesTest {
         compare(name -> {
             String schema = "orch_merge_" + UUID.randomUUID().toString().substring(0, 8) + "_" + name;
             SCHEMAS.add(schema);
-            return new Db(JdbcStore.open(PostgresTestDatabase.URL, JdbcStoreOptions.newBuilder().schema(schema).build()),
-                    PostgresTestDatabase.URL, "\"" + schema + "\".");
+            return new Db(JdbcStore.open(PostgresTestDatabase.URL, JdbcStoreOptions.builder().schema(schema).build()),
+                    PostgresTestDatabase.URL, "\"" + schema + "\".orc_");
         });
     }
 

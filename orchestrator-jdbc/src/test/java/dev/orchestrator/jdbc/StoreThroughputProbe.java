@@ -45,7 +45,7 @@ class StoreThroughputProbe {
         String schema = "orch_probe_" + UUID.randomUUID().toString().substring(0, 8);
         try {
             measure("postgres", () -> JdbcStore.open(PostgresTestDatabase.URL,
-                    JdbcStoreOptions.newBuilder().schema(schema).build()));
+                    JdbcStoreOptions.builder().schema(schema).build()));
         } finally {
             PostgresTestDatabase.dropSchema(schema);
         }

@@ -58,7 +58,7 @@ public class StoreBenchmarks {
         public void open() {
             db = BenchDatabase.fresh(store, "jmh");
             s = JdbcStore.open(db.url(), db.postgres()
-                    ? JdbcStoreOptions.newBuilder().schema(db.schema()).build() : JdbcStoreOptions.defaults());
+                    ? JdbcStoreOptions.builder().schema(db.schema()).build() : JdbcStoreOptions.defaults());
             versionId = s.saveWorkflow("bench", "{}", Instant.now()).versionId();
         }
 
