@@ -36,7 +36,7 @@ import static dev.orchestrator.jdbc.internal.Col.TASK_INDEX;
  * index of {@code PENDING} tasks, one batch of attempt rows, and one update of runs still
  * {@code PENDING}.
  */
-public final class ClaimQueries {
+final class ClaimQueries {
 
     /** Largest id list bound in one statement. */
     static final int CHUNK = 500;

@@ -5,7 +5,7 @@ import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 /** The store's columns, unqualified; {@link #q} qualifies one with a table alias for joins. */
-public final class Col {
+final class Col {
 
     private Col() {
     }

@@ -17,7 +17,7 @@ import java.util.Map;
  * tables (but not this prefix's history table) is baselined at version 0, so V1 and every later
  * migration still run; nothing of the host's is read or changed.
  */
-public final class Migrations {
+final class Migrations {
 
     /** The suffix of the store's Flyway history table, after the table prefix. */
     public static final String HISTORY_TABLE_SUFFIX = "schema_history";

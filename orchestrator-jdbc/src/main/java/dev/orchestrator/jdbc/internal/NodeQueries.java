@@ -15,7 +15,7 @@ import java.util.Map;
 import static dev.orchestrator.jdbc.internal.Col.q;
 
 /** Node heartbeats, and taking over the in-flight tasks of dead nodes. */
-public final class NodeQueries {
+final class NodeQueries {
 
     private final Tables t;
     private final ClaimQueries claims;

@@ -24,7 +24,7 @@ import static dev.orchestrator.jdbc.internal.Col.NAME;
 import static dev.orchestrator.jdbc.internal.Col.VERSION;
 
 /** Creates a run with its step rows, step dependencies and tasks, with batched inserts. */
-public final class RunCreator {
+final class RunCreator {
 
     private final Tables t;
     private final RunQueries runs;

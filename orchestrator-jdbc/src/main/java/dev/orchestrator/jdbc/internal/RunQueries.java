@@ -16,7 +16,7 @@ import java.util.Optional;
 import static dev.orchestrator.jdbc.internal.Col.q;
 
 /** Reads of {@code runs}, joined with their workflow version's number. */
-public final class RunQueries {
+final class RunQueries {
 
     private static final Field<?>[] COLUMNS = {
             q("r", Col.ID), q("r", Col.WORKFLOW_VERSION_ID), q("r", Col.WORKFLOW_NAME), q("w", Col.VERSION),

@@ -7,7 +7,7 @@ import org.jooq.impl.DSL;
  * The store's tables, each named with the store's table prefix, qualified with the PostgreSQL
  * schema (unqualified on SQLite).
  */
-public final class Tables {
+final class Tables {
 
     public final Table<?> workflows;
     public final Table<?> runs;

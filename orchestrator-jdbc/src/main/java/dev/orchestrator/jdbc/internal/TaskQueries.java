@@ -12,7 +12,7 @@ import java.util.List;
 import static dev.orchestrator.jdbc.internal.Col.q;
 
 /** Listings of {@code tasks} and {@code attempts}. */
-public final class TaskQueries {
+final class TaskQueries {
 
     private final Tables t;
 
