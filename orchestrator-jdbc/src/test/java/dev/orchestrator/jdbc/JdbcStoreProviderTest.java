@@ -1,5 +1,6 @@
 package dev.orchestrator.jdbc;
 
+import dev.orchestrator.Orchestrator;
 import dev.orchestrator.spi.Store;
 import dev.orchestrator.spi.StoreProvider;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,9 @@ class JdbcStoreProviderTest {
     Path dir;
 
     private static StoreProvider discovered() {
+        // On the module path this test runs inside dev.orchestrator.jdbc, which provides the service
+        // but does not use it; let it look the provider up the way a host's module would.
+        JdbcStoreProviderTest.class.getModule().addUses(StoreProvider.class);
         List<StoreProvider> providers = ServiceLoader.load(StoreProvider.class).stream()
                 .map(ServiceLoader.Provider::get).toList();
         assertThat(providers).hasAtLeastOneElementOfType(JdbcStoreProvider.class);
@@ -44,6 +48,16 @@ class JdbcStoreProviderTest {
             assertThat(store).isInstanceOf(JdbcStore.class);
             assertThat(store.saveWorkflow("wf", "{}", Instant.EPOCH).version()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void coreOpensTheStoreOfAJdbcUrlThroughTheProvider() {
+        Path file = dir.resolve("builder.db");
+        try (Orchestrator o = Orchestrator.builder().storeUrl("jdbc:sqlite:" + file).build()) {
+            assertThat(o.workflows()).isEmpty();
+            assertThat(o.runs(null, null, 10)).isEmpty();
+        }
+        assertThat(file).exists();
     }
 
     @Test
