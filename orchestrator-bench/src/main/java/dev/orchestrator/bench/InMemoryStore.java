@@ -1,10 +1,9 @@
 package dev.orchestrator.bench;
 
-import dev.orchestrator.AttemptInfo;
 import dev.orchestrator.AttemptOutcome;
 import dev.orchestrator.RunStatus;
-import dev.orchestrator.TaskInfo;
 import dev.orchestrator.TaskStatus;
+import dev.orchestrator.spi.AttemptRow;
 import dev.orchestrator.spi.ClaimedTask;
 import dev.orchestrator.spi.CreatedRun;
 import dev.orchestrator.spi.NewRun;
@@ -12,6 +11,7 @@ import dev.orchestrator.spi.NewStep;
 import dev.orchestrator.spi.RunFilter;
 import dev.orchestrator.spi.RunRow;
 import dev.orchestrator.spi.Store;
+import dev.orchestrator.spi.TaskRow;
 import dev.orchestrator.spi.TaskUpdate;
 import dev.orchestrator.spi.WorkflowRow;
 
@@ -73,7 +73,7 @@ public final class InMemoryStore implements Store {
 
         RunRow row() {
             return new RunRow(id, workflow.versionId(), workflow.name(), workflow.version(), status, spec.triggeredBy(),
-                    spec.paramsJson(), spec.idempotencyKey(), taskCount, succeeded, failed, finished, createdAt,
+                    spec.params(), spec.idempotencyKey(), taskCount, succeeded, failed, finished, createdAt,
                     startedAt, finishedAt);
         }
     }
@@ -156,17 +156,21 @@ public final class InMemoryStore implements Store {
         return runs.values().stream()
                 .filter(r -> filter.workflow() == null || filter.workflow().equals(r.workflow.name()))
                 .filter(r -> filter.status() == null || filter.status() == r.status)
+                .filter(r -> filter.triggeredBy() == null || filter.triggeredBy().equals(r.spec.triggeredBy()))
+                .filter(r -> filter.createdAfter() == null || !r.createdAt.isBefore(filter.createdAfter()))
+                .filter(r -> filter.createdBefore() == null || r.createdAt.isBefore(filter.createdBefore()))
+                .filter(r -> filter.beforeId() == null || r.id < filter.beforeId())
                 .sorted(Comparator.comparingLong((Run r) -> r.id).reversed())
                 .limit(filter.limit()).map(Run::row).toList();
     }
 
     @Override
-    public List<TaskInfo> listTasks(long runId) {
+    public List<TaskRow> listTasks(long runId) {
         return List.of();
     }
 
     @Override
-    public List<AttemptInfo> listAttempts(long taskId) {
+    public List<AttemptRow> listAttempts(long taskId) {
         return List.of();
     }
 
@@ -182,7 +186,7 @@ public final class InMemoryStore implements Store {
                 t.run.startedAt = now;
             }
             out.add(new ClaimedTask(t.id, t.run.id, t.run.workflow.versionId(), t.stepIndex, t.taskIndex, t.attempt,
-                    t.status, null, t.run.spec.paramsJson(), t.readyAt, now));
+                    t.status, null, t.run.spec.params(), t.readyAt, now));
         }
         return out;
     }

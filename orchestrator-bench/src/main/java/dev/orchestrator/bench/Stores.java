@@ -22,7 +22,7 @@ final class Stores {
     }
 
     static JdbcStoreOptions options(BenchDatabase db) {
-        return db.postgres() ? JdbcStoreOptions.newBuilder().schema(db.schema()).build() : JdbcStoreOptions.defaults();
+        return db.postgres() ? JdbcStoreOptions.builder().schema(db.schema()).build() : JdbcStoreOptions.defaults();
     }
 
     /** The store as a user opens it: {@link JdbcStore#open(String, JdbcStoreOptions)} with its own pool. */

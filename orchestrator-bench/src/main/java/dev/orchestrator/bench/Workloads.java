@@ -431,7 +431,7 @@ final class Workloads {
         }
     }
 
-    /** Puts {@code total} finished tasks (with runs, steps and attempts) in the tables, set-based. */
+    /** Puts {@code total} finished tasks (with runs, steps and attempts) in the store's tables (default prefix), set-based. */
     static void prefill(BenchDatabase db, long versionId, int total, int perRun) throws SQLException {
         int runs = Math.max(1, total / perRun);
         long t = System.currentTimeMillis() - 86_400_000L;
@@ -443,22 +443,22 @@ final class Workloads {
                 + ") SELECT x FROM g) AS g";
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             c.setAutoCommit(false);
-            st.executeUpdate("INSERT INTO runs (workflow_version_id, workflow_name, status, triggered_by, params_json,"
+            st.executeUpdate("INSERT INTO orc_runs (workflow_version_id, workflow_name, status, triggered_by, params_json,"
                     + " task_count, succeeded, failed, finished, created_at, started_at, finished_at) SELECT "
                     + versionId + ", 'noop', 'SUCCEEDED', 'manual', '{}', " + perRun + ", " + perRun + ", 0, " + perRun
                     + ", " + t + ", " + t + ", " + (t + 1000) + " FROM " + series);
-            st.executeUpdate("INSERT INTO run_steps (run_id, step_index, name, task_count, finished, succeeded, failed,"
+            st.executeUpdate("INSERT INTO orc_run_steps (run_id, step_index, name, task_count, finished, succeeded, failed,"
                     + " deps_pending, status) SELECT id, 0, 'work', " + perRun + ", " + perRun + ", " + perRun
-                    + ", 0, 0, 'SUCCEEDED' FROM runs");
-            st.executeUpdate("INSERT INTO tasks (run_id, step_index, task_index, status, attempt, ready_at, owner,"
+                    + ", 0, 0, 'SUCCEEDED' FROM orc_runs");
+            st.executeUpdate("INSERT INTO orc_tasks (run_id, step_index, task_index, status, attempt, ready_at, owner,"
                     + " heartbeat_at, exit_code, started_at, finished_at) SELECT r.id, 0, g.x, 'SUCCEEDED', 1, " + t
-                    + ", 'history-node', " + t + ", 0, " + t + ", " + (t + 1000) + " FROM runs r CROSS JOIN " + taskSeries);
-            st.executeUpdate("INSERT INTO attempts (task_id, attempt, outcome, node, exit_code, started_at, finished_at)"
-                    + " SELECT id, 1, 'SUCCEEDED', 'history-node', 0, started_at, finished_at FROM tasks");
+                    + ", 'history-node', " + t + ", 0, " + t + ", " + (t + 1000) + " FROM orc_runs r CROSS JOIN " + taskSeries);
+            st.executeUpdate("INSERT INTO orc_attempts (task_id, attempt, outcome, node, exit_code, started_at, finished_at)"
+                    + " SELECT id, 1, 'SUCCEEDED', 'history-node', 0, started_at, finished_at FROM orc_tasks");
             c.commit();
             c.setAutoCommit(true);
             if (pg) {
-                st.execute("VACUUM ANALYZE runs, run_steps, tasks, attempts"); // what autovacuum would have done by the time a table holds a million rows
+                st.execute("VACUUM ANALYZE orc_runs, orc_run_steps, orc_tasks, orc_attempts"); // what autovacuum would have done by the time a table holds a million rows
             }
         }
     }

@@ -223,7 +223,7 @@ class CloudRunOrchestratorTest {
         a.close();
         executorA.close();
         // A closed orchestrator still reads the store (its host still has it open).
-        assertThat(a.run(runId).status()).isEqualTo(RunStatus.RUNNING);
+        assertThat(a.run(runId).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
         assertThat(a.tasks(runId)).allSatisfy(t -> {
             assertThat(t.status()).isEqualTo(TaskStatus.RUNNING);
             assertThat(t.owner()).isEqualTo("a");
@@ -249,7 +249,7 @@ class CloudRunOrchestratorTest {
                 .build());
         long startedB = System.nanoTime();
         b.start();
-        RunInfo done = b.run(runId).await(WAIT);
+        RunInfo done = b.run(runId).orElseThrow().await(WAIT);
 
         assertThat(done.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(done.succeeded()).isEqualTo(tasks);
@@ -315,7 +315,7 @@ class CloudRunOrchestratorTest {
         Orchestrator b = own(Orchestrator.builder().store(storeB).executor(executorB).nodeId("b")
                 .heartbeatInterval(heartbeat).nodeLease(lease).build());
         b.start();
-        RunInfo done = b.run(runId).await(WAIT);
+        RunInfo done = b.run(runId).orElseThrow().await(WAIT);
 
         assertThat(done.status()).isEqualTo(RunStatus.FAILED);
         assertThat(fake.runJobCalls()).hasSize(1);

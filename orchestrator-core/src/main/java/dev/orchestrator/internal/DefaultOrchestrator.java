@@ -106,7 +106,7 @@ final class DefaultOrchestrator implements Orchestrator {
             steps.add(new NewStep(s.name(), s.taskCount(), s.dependsOn().stream().map(spec::stepIndex).toList()));
         }
         CreatedRun created = store.createRun(new NewRun(row.versionId(), options.triggeredBy(),
-                Json.write(options.parameters()), options.idempotencyKey(), steps), config.clock().instant());
+                options.parameters(), options.idempotencyKey(), steps), config.clock().instant());
         if (created.created()) {
             scheduler.requestClaim();
         }
@@ -146,17 +146,22 @@ final class DefaultOrchestrator implements Orchestrator {
     }
 
     private static RunFilter toFilter(RunQuery q) {
-        return new RunFilter(q.workflow(), q.status(), q.limit());
+        return new RunFilter(q.workflow(), q.status(), q.triggeredBy(), q.createdAfter(), q.createdBefore(),
+                q.cursor() == null ? null : q.beforeId(), q.limit());
     }
 
     @Override
     public List<TaskInfo> tasks(long runId) {
-        return store.listTasks(runId);
+        return store.listTasks(runId).stream().map(t -> new TaskInfo(t.id(), t.runId(), t.stepIndex(), t.stepName(),
+                t.taskIndex(), t.status(), t.attempt(), t.readyAt(), t.owner(), t.executionName(), t.exitCode(),
+                t.error(), t.outputTail(), t.startedAt(), t.finishedAt())).toList();
     }
 
     @Override
     public List<AttemptInfo> attempts(long taskId) {
-        return store.listAttempts(taskId);
+        return store.listAttempts(taskId).stream().map(a -> new AttemptInfo(a.taskId(), a.attempt(), a.outcome(),
+                a.node(), a.executionName(), a.exitCode(), a.error(), a.outputTail(), a.outputRef(), a.startedAt(),
+                a.finishedAt())).toList();
     }
 
     @Override
@@ -204,7 +209,7 @@ final class DefaultOrchestrator implements Orchestrator {
 
     private static RunInfo toInfo(RunRow r) {
         return new RunInfo(r.id(), r.workflow(), r.workflowVersion(), r.status(), r.triggeredBy(),
-                Json.parseStringMap(r.paramsJson()), r.idempotencyKey(), r.taskCount(), r.succeeded(), r.failed(),
+                r.params(), r.idempotencyKey(), r.taskCount(), r.succeeded(), r.failed(),
                 r.finished(), r.createdAt(), r.startedAt(), r.finishedAt());
     }
 }

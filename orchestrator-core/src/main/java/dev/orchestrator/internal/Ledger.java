@@ -48,7 +48,7 @@ final class Ledger {
         WorkflowSpec spec = specs.get(c.workflowVersionId());
         StepSpec step = spec.steps().get(c.stepIndex());
         Executor executor = executors.get(step.executor());
-        Map<String, String> params = paramsByRun.computeIfAbsent(c.runId(), id -> Json.parseStringMap(c.paramsJson()));
+        Map<String, String> params = paramsByRun.computeIfAbsent(c.runId(), id -> c.params());
         InFlight t = new InFlight(c, spec.name(), step, executor, params, inbox, dispatcher, now);
         owned.put(c.taskId(), t);
         if (isLimited(t)) {

@@ -3,6 +3,7 @@ package dev.orchestrator.spi;
 import dev.orchestrator.TaskStatus;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * A task this node now owns, as returned by a claim or a take-over.
@@ -15,12 +16,16 @@ import java.time.Instant;
  * @param attempt           the attempt this claim started (claim) or the attempt in flight (take-over)
  * @param status            {@code DISPATCHED} after a claim; {@code DISPATCHED} or {@code RUNNING} after a take-over
  * @param executionName     the execution in flight (take-over only), or {@code null}
- * @param paramsJson        the run's parameters as JSON
+ * @param params            the run's parameters (an immutable copy)
  * @param readyAt           when the task became ready (for dispatch-lag metrics), or {@code null} if unknown
  * @param startedAt         when the attempt was claimed: a take-over keeps the attempt's timeout counted from it;
  *                          {@code null} if unknown (then the timeout counts from dispatch)
  */
 public record ClaimedTask(long taskId, long runId, long workflowVersionId, int stepIndex, int taskIndex, int attempt,
-                          TaskStatus status, String executionName, String paramsJson, Instant readyAt,
+                          TaskStatus status, String executionName, Map<String, String> params, Instant readyAt,
                           Instant startedAt) {
+    /** Copies {@code params}. */
+    public ClaimedTask {
+        params = Map.copyOf(params);
+    }
 }

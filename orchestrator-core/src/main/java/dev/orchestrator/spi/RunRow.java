@@ -3,6 +3,7 @@ package dev.orchestrator.spi;
 import dev.orchestrator.RunStatus;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * One stored run with its counters.
@@ -13,7 +14,7 @@ import java.time.Instant;
  * @param workflowVersion   workflow version number
  * @param status            status
  * @param triggeredBy       who or what triggered it
- * @param paramsJson        parameters as a JSON object of strings
+ * @param params            parameters (an immutable copy)
  * @param idempotencyKey    key, or {@code null}
  * @param taskCount         tasks over all steps
  * @param succeeded         tasks that succeeded
@@ -24,6 +25,10 @@ import java.time.Instant;
  * @param finishedAt        when it ended, or {@code null}
  */
 public record RunRow(long id, long workflowVersionId, String workflow, int workflowVersion, RunStatus status,
-                     String triggeredBy, String paramsJson, String idempotencyKey, int taskCount, int succeeded,
+                     String triggeredBy, Map<String, String> params, String idempotencyKey, int taskCount, int succeeded,
                      int failed, int finished, Instant createdAt, Instant startedAt, Instant finishedAt) {
+    /** Copies {@code params}. */
+    public RunRow {
+        params = Map.copyOf(params);
+    }
 }

@@ -1,8 +1,5 @@
 package dev.orchestrator.spi;
 
-import dev.orchestrator.AttemptInfo;
-import dev.orchestrator.TaskInfo;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +11,7 @@ import java.util.Optional;
  * the database's clock, so tests control time and every database agrees.
  *
  * <p>Implementations must be thread-safe and must pass the store contract suite published in
- * {@code orchestrator-core}'s test-jar ({@code dev.orchestrator.spi.StoreContractTest}).
+ * {@code orchestrator-core}'s test-jar ({@code dev.orchestrator.testkit.StoreContractTest}).
  */
 public interface Store extends AutoCloseable {
 
@@ -53,14 +50,14 @@ public interface Store extends AutoCloseable {
     /** One run. */
     Optional<RunRow> findRun(long runId);
 
-    /** Runs matching the filter, newest first. */
+    /** Runs matching the filter, newest (highest id) first; see {@link RunFilter}. */
     List<RunRow> listRuns(RunFilter filter);
 
     /** All tasks of a run, by step index then task index. */
-    List<TaskInfo> listTasks(long runId);
+    List<TaskRow> listTasks(long runId);
 
     /** All attempts of one task, oldest first. */
-    List<AttemptInfo> listAttempts(long taskId);
+    List<AttemptRow> listAttempts(long taskId);
 
     // ---- scheduling (called by the scheduler loop only)
 

@@ -52,7 +52,7 @@ class SchedulerTickTest {
 
     private static ClaimedTask task(long id, int attempt, String executionName, Instant startedAt) {
         return new ClaimedTask(id, 1, 1, 0, (int) id, attempt, executionName == null ? TaskStatus.DISPATCHED
-                : TaskStatus.RUNNING, executionName, "{}", T0, startedAt);
+                : TaskStatus.RUNNING, executionName, Map.of(), T0, startedAt);
     }
 
     private Scheduler.Tick tickAt(Duration sinceT0) {
@@ -218,7 +218,7 @@ class SchedulerTickTest {
         scheduler = scheduler(step());
         store.saveWorkflow("other", SpecCodec.toJson(WorkflowSpec.of("other",
                 StepSpec.builder("x", "missing").job(JobSpec.command("x")))), T0);
-        store.claimable.add(new ClaimedTask(2, 1, 2, 0, 0, 1, TaskStatus.DISPATCHED, null, "{}", T0, null));
+        store.claimable.add(new ClaimedTask(2, 1, 2, 0, 0, 1, TaskStatus.DISPATCHED, null, Map.of(), T0, null));
         store.claimable.add(task(3, 1, null, null));
         tickAt(Duration.ZERO);
         tickAt(Duration.ofMillis(1));

@@ -1,7 +1,7 @@
 package dev.orchestrator.internal;
 
-import dev.orchestrator.AttemptInfo;
-import dev.orchestrator.TaskInfo;
+import dev.orchestrator.spi.AttemptRow;
+import dev.orchestrator.spi.TaskRow;
 import dev.orchestrator.spi.ClaimedTask;
 import dev.orchestrator.spi.CreatedRun;
 import dev.orchestrator.spi.NewRun;
@@ -135,12 +135,12 @@ final class ScriptedStore implements Store {
     }
 
     @Override
-    public List<TaskInfo> listTasks(long runId) {
+    public List<TaskRow> listTasks(long runId) {
         throw new UnsupportedOperationException();
     }
 
     @Override
-    public List<AttemptInfo> listAttempts(long taskId) {
+    public List<AttemptRow> listAttempts(long taskId) {
         throw new UnsupportedOperationException();
     }
 

@@ -2,10 +2,8 @@ package dev.orchestrator.testkit;
 
 import dev.orchestrator.*;
 import dev.orchestrator.spi.*;
-import dev.orchestrator.AttemptInfo;
 import dev.orchestrator.AttemptOutcome;
 import dev.orchestrator.RunStatus;
-import dev.orchestrator.TaskInfo;
 import dev.orchestrator.TaskStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -96,7 +94,7 @@ public abstract class StoreContractTest {
     }
 
     protected RunRow run(WorkflowRow wf, Instant now, NewStep... steps) {
-        CreatedRun created = store.createRun(new NewRun(wf.versionId(), "manual", "{}", null, List.of(steps)), now);
+        CreatedRun created = store.createRun(new NewRun(wf.versionId(), "manual", Map.of(), null, List.of(steps)), now);
         assertThat(created.created()).isTrue();
         return created.run();
     }
@@ -129,23 +127,27 @@ public abstract class StoreContractTest {
         return store.applyUpdates(tasks.stream().map(update).toList(), now);
     }
 
+    protected static RunFilter filter(String workflow, RunStatus status, int limit) {
+        return new RunFilter(workflow, status, null, null, null, null, limit);
+    }
+
     protected RunRow findRun(long id) {
         return store.findRun(id).orElseThrow(() -> new AssertionError("run " + id + " not found"));
     }
 
-    protected TaskInfo task(long runId, int stepIndex, int taskIndex) {
+    protected TaskRow task(long runId, int stepIndex, int taskIndex) {
         return store.listTasks(runId).stream()
                 .filter(t -> t.stepIndex() == stepIndex && t.taskIndex() == taskIndex).findFirst()
                 .orElseThrow(() -> new AssertionError("no task " + runId + "/" + stepIndex + "/" + taskIndex));
     }
 
-    protected TaskInfo task(ClaimedTask claimed) {
+    protected TaskRow task(ClaimedTask claimed) {
         return task(claimed.runId(), claimed.stepIndex(), claimed.taskIndex());
     }
 
     protected Map<Integer, Set<TaskStatus>> statusesByStep(long runId) {
-        return store.listTasks(runId).stream().collect(Collectors.groupingBy(TaskInfo::stepIndex,
-                Collectors.mapping(TaskInfo::status, Collectors.toSet())));
+        return store.listTasks(runId).stream().collect(Collectors.groupingBy(TaskRow::stepIndex,
+                Collectors.mapping(TaskRow::status, Collectors.toSet())));
     }
 
     protected static List<Integer> stepsOf(List<ClaimedTask> tasks) {
@@ -258,7 +260,7 @@ public abstract class StoreContractTest {
         void createsTheRunItsStepsAndAllTasksInOneGo() {
             WorkflowRow wf = workflow("etl");
 
-            CreatedRun created = store.createRun(new NewRun(wf.versionId(), "api:test", "{\"k\":\"v\"}", null,
+            CreatedRun created = store.createRun(new NewRun(wf.versionId(), "api:test", Map.of("k", "v"), null,
                     List.of(step("extract", 3), step("load", 2, 0))), T0);
 
             RunRow run = created.run();
@@ -268,7 +270,7 @@ public abstract class StoreContractTest {
             assertThat(run.workflowVersion()).isEqualTo(1);
             assertThat(run.status()).isEqualTo(RunStatus.PENDING);
             assertThat(run.triggeredBy()).isEqualTo("api:test");
-            assertThat(run.paramsJson()).isEqualTo("{\"k\":\"v\"}");
+            assertThat(run.params()).isEqualTo(Map.of("k", "v"));
             assertThat(run.idempotencyKey()).isNull();
             assertThat(run.taskCount()).isEqualTo(5);
             assertThat(List.of(run.succeeded(), run.failed(), run.finished())).containsExactly(0, 0, 0);
@@ -277,15 +279,15 @@ public abstract class StoreContractTest {
             assertThat(run.finishedAt()).isNull();
             assertThat(findRun(run.id())).isEqualTo(run);
 
-            List<TaskInfo> tasks = store.listTasks(run.id());
-            assertThat(tasks).extracting(TaskInfo::stepName, TaskInfo::taskIndex, TaskInfo::status)
+            List<TaskRow> tasks = store.listTasks(run.id());
+            assertThat(tasks).extracting(TaskRow::stepName, TaskRow::taskIndex, TaskRow::status)
                     .containsExactly(
                             org.assertj.core.groups.Tuple.tuple("extract", 0, TaskStatus.PENDING),
                             org.assertj.core.groups.Tuple.tuple("extract", 1, TaskStatus.PENDING),
                             org.assertj.core.groups.Tuple.tuple("extract", 2, TaskStatus.PENDING),
                             org.assertj.core.groups.Tuple.tuple("load", 0, TaskStatus.WAITING),
                             org.assertj.core.groups.Tuple.tuple("load", 1, TaskStatus.WAITING));
-            for (TaskInfo t : tasks) {
+            for (TaskRow t : tasks) {
                 assertThat(t.runId()).isEqualTo(run.id());
                 assertThat(t.attempt()).isZero();
                 assertThat(t.owner()).isNull();
@@ -297,24 +299,24 @@ public abstract class StoreContractTest {
                 }
                 assertThat(store.listAttempts(t.id())).isEmpty();
             }
-            assertThat(tasks).extracting(TaskInfo::id).doesNotHaveDuplicates();
+            assertThat(tasks).extracting(TaskRow::id).doesNotHaveDuplicates();
         }
 
         @Test
         void aRepeatedIdempotencyKeyReturnsTheFirstRunAndWritesNothing() {
             WorkflowRow wf = workflow("etl");
-            NewRun request = new NewRun(wf.versionId(), "manual", "{}", "key-1", List.of(step("s", 2)));
+            NewRun request = new NewRun(wf.versionId(), "manual", Map.of(), "key-1", List.of(step("s", 2)));
 
             CreatedRun first = store.createRun(request, T0);
             CreatedRun second = store.createRun(
-                    new NewRun(wf.versionId(), "other", "{\"x\":\"1\"}", "key-1", List.of(step("s", 7))), at(1_000));
+                    new NewRun(wf.versionId(), "other", Map.of("x", "1"), "key-1", List.of(step("s", 7))), at(1_000));
 
             assertThat(first.created()).isTrue();
             assertThat(first.run().idempotencyKey()).isEqualTo("key-1");
             assertThat(second.created()).isFalse();
             assertThat(second.run()).isEqualTo(first.run());
             assertThat(store.listTasks(first.run().id())).hasSize(2);
-            assertThat(store.listRuns(new RunFilter("etl", null, 100))).hasSize(1);
+            assertThat(store.listRuns(filter("etl", null, 100))).hasSize(1);
         }
 
         @Test
@@ -322,9 +324,9 @@ public abstract class StoreContractTest {
             WorkflowRow a = workflow("a");
             WorkflowRow b = workflow("b");
 
-            CreatedRun ra = store.createRun(new NewRun(a.versionId(), "manual", "{}", "k", List.of(step("s", 1))), T0);
-            CreatedRun rb = store.createRun(new NewRun(b.versionId(), "manual", "{}", "k", List.of(step("s", 1))), T0);
-            CreatedRun rb2 = store.createRun(new NewRun(b.versionId(), "manual", "{}", "k2", List.of(step("s", 1))), T0);
+            CreatedRun ra = store.createRun(new NewRun(a.versionId(), "manual", Map.of(), "k", List.of(step("s", 1))), T0);
+            CreatedRun rb = store.createRun(new NewRun(b.versionId(), "manual", Map.of(), "k", List.of(step("s", 1))), T0);
+            CreatedRun rb2 = store.createRun(new NewRun(b.versionId(), "manual", Map.of(), "k2", List.of(step("s", 1))), T0);
 
             assertThat(List.of(ra.created(), rb.created(), rb2.created())).containsOnly(true);
             assertThat(Set.of(ra.run().id(), rb.run().id(), rb2.run().id())).hasSize(3);
@@ -333,10 +335,10 @@ public abstract class StoreContractTest {
         @Test
         void aKeyAppliesAcrossVersionsOfTheSameWorkflow() {
             WorkflowRow v1 = store.saveWorkflow("etl", "{\"v\":1}", T0);
-            CreatedRun first = store.createRun(new NewRun(v1.versionId(), "manual", "{}", "k", List.of(step("s", 1))), T0);
+            CreatedRun first = store.createRun(new NewRun(v1.versionId(), "manual", Map.of(), "k", List.of(step("s", 1))), T0);
             WorkflowRow v2 = store.saveWorkflow("etl", "{\"v\":2}", T0);
 
-            CreatedRun second = store.createRun(new NewRun(v2.versionId(), "manual", "{}", "k", List.of(step("s", 1))), T0);
+            CreatedRun second = store.createRun(new NewRun(v2.versionId(), "manual", Map.of(), "k", List.of(step("s", 1))), T0);
 
             assertThat(second.created()).isFalse();
             assertThat(second.run().id()).isEqualTo(first.run().id());
@@ -348,11 +350,11 @@ public abstract class StoreContractTest {
             int threads = 8;
 
             List<CreatedRun> results = Concurrently.run(threads, i -> () -> store.createRun(
-                    new NewRun(wf.versionId(), "thread-" + i, "{}", "same-key", List.of(step("s", 50))), at(i)));
+                    new NewRun(wf.versionId(), "thread-" + i, Map.of(), "same-key", List.of(step("s", 50))), at(i)));
 
             assertThat(results.stream().filter(CreatedRun::created)).hasSize(1);
             assertThat(results.stream().map(r -> r.run().id()).distinct()).hasSize(1);
-            List<RunRow> runs = store.listRuns(new RunFilter("etl", null, 100));
+            List<RunRow> runs = store.listRuns(filter("etl", null, 100));
             assertThat(runs).hasSize(1);
             assertThat(store.listTasks(runs.get(0).id())).hasSize(50);
         }
@@ -360,7 +362,7 @@ public abstract class StoreContractTest {
         @Test
         void textRoundTripsExactly() {
             WorkflowRow wf = workflow("wf " + NASTY);
-            String params = "{\"p\":\"" + NASTY.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+            Map<String, String> params = Map.of("p " + NASTY, NASTY, "empty", "", "controls", "tab\t newline\n cr\r \u0001 \u001f \u007f \u2028");
 
             RunRow run = store.createRun(new NewRun(wf.versionId(), "api:" + NASTY, params, "key " + NASTY,
                     List.of(step("step " + NASTY, 1))), T0).run();
@@ -368,11 +370,11 @@ public abstract class StoreContractTest {
             RunRow read = findRun(run.id());
             assertThat(read.workflow()).isEqualTo("wf " + NASTY);
             assertThat(read.triggeredBy()).isEqualTo("api:" + NASTY);
-            assertThat(read.paramsJson()).isEqualTo(params);
+            assertThat(read.params()).isEqualTo(params);
             assertThat(read.idempotencyKey()).isEqualTo("key " + NASTY);
             assertThat(store.listTasks(run.id()).get(0).stepName()).isEqualTo("step " + NASTY);
-            assertThat(claim("node " + NASTY, 1, T0).get(0).paramsJson()).isEqualTo(params);
-            assertThat(store.createRun(new NewRun(wf.versionId(), "x", "{}", "key " + NASTY,
+            assertThat(claim("node " + NASTY, 1, T0).get(0).params()).isEqualTo(params);
+            assertThat(store.createRun(new NewRun(wf.versionId(), "x", Map.of(), "key " + NASTY,
                     List.of(step("s", 1))), T0).created()).isFalse();
         }
 
@@ -382,7 +384,7 @@ public abstract class StoreContractTest {
 
             RunRow run = run(wf, T0, step("fan", 10_000));
 
-            List<TaskInfo> tasks = store.listTasks(run.id());
+            List<TaskRow> tasks = store.listTasks(run.id());
             assertThat(tasks).hasSize(10_000);
             assertThat(tasks.get(9_999).taskIndex()).isEqualTo(9_999);
             assertThat(tasks).allMatch(t -> t.status() == TaskStatus.PENDING);
@@ -412,11 +414,11 @@ public abstract class StoreContractTest {
         assertThat(read.createdAt()).isEqualTo(created);
         assertThat(read.startedAt()).isEqualTo(claimed);
         assertThat(read.finishedAt()).isEqualTo(finished);
-        TaskInfo task = store.listTasks(run.id()).get(0);
+        TaskRow task = store.listTasks(run.id()).get(0);
         assertThat(task.readyAt()).isEqualTo(retryAt);
         assertThat(task.startedAt()).isEqualTo(retryAt);
         assertThat(task.finishedAt()).isEqualTo(finished);
-        List<AttemptInfo> attempts = store.listAttempts(t.taskId());
+        List<AttemptRow> attempts = store.listAttempts(t.taskId());
         assertThat(attempts.get(0).startedAt()).isEqualTo(claimed);
         assertThat(attempts.get(0).finishedAt()).isEqualTo(ended);
         assertThat(attempts.get(1).startedAt()).isEqualTo(retryAt);
@@ -432,7 +434,7 @@ public abstract class StoreContractTest {
         @Test
         void aClaimDispatchesTheTaskStartsAnAttemptAndStartsTheRun() {
             WorkflowRow wf = workflow("etl");
-            RunRow run = store.createRun(new NewRun(wf.versionId(), "manual", "{\"a\":\"b\"}", null,
+            RunRow run = store.createRun(new NewRun(wf.versionId(), "manual", Map.of("a", "b"), null,
                     List.of(step("s", 1))), T0).run();
 
             List<ClaimedTask> claimed = claim("node-1", 10, at(100));
@@ -446,18 +448,18 @@ public abstract class StoreContractTest {
             assertThat(c.attempt()).isEqualTo(1);
             assertThat(c.status()).isEqualTo(TaskStatus.DISPATCHED);
             assertThat(c.executionName()).isNull();
-            assertThat(c.paramsJson()).isEqualTo("{\"a\":\"b\"}");
+            assertThat(c.params()).isEqualTo(Map.of("a", "b"));
             assertThat(c.readyAt()).isEqualTo(T0);
             assertThat(c.startedAt()).isEqualTo(at(100));
 
-            TaskInfo task = task(c);
+            TaskRow task = task(c);
             assertThat(task.id()).isEqualTo(c.taskId());
             assertThat(task.status()).isEqualTo(TaskStatus.DISPATCHED);
             assertThat(task.attempt()).isEqualTo(1);
             assertThat(task.owner()).isEqualTo("node-1");
             assertThat(task.startedAt()).isEqualTo(at(100));
 
-            assertThat(store.listAttempts(c.taskId())).containsExactly(new AttemptInfo(c.taskId(), 1,
+            assertThat(store.listAttempts(c.taskId())).containsExactly(new AttemptRow(c.taskId(), 1,
                     AttemptOutcome.RUNNING, "node-1", null, null, null, null, null, at(100), null));
 
             RunRow started = findRun(run.id());
@@ -558,10 +560,10 @@ public abstract class StoreContractTest {
             List<Long> ended = apply(at(5), TaskUpdate.running(c.taskId(), 1, "exec-" + NASTY, "/logs/" + NASTY));
 
             assertThat(ended).isEmpty();
-            TaskInfo task = task(c);
+            TaskRow task = task(c);
             assertThat(task.status()).isEqualTo(TaskStatus.RUNNING);
             assertThat(task.executionName()).isEqualTo("exec-" + NASTY);
-            AttemptInfo attempt = store.listAttempts(c.taskId()).get(0);
+            AttemptRow attempt = store.listAttempts(c.taskId()).get(0);
             assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.RUNNING);
             assertThat(attempt.executionName()).isEqualTo("exec-" + NASTY);
             assertThat(attempt.outputRef()).isEqualTo("/logs/" + NASTY);
@@ -575,7 +577,7 @@ public abstract class StoreContractTest {
 
             assertThat(apply(at(2), TaskUpdate.heartbeat(c.taskId(), 1))).isEmpty();
 
-            TaskInfo task = task(c);
+            TaskRow task = task(c);
             assertThat(task.status()).isEqualTo(TaskStatus.RUNNING);
             assertThat(task.attempt()).isEqualTo(1);
             assertThat(task.owner()).isEqualTo("n");
@@ -591,7 +593,7 @@ public abstract class StoreContractTest {
                     "tail " + NASTY, null));
 
             assertThat(ended).containsExactly(run.id());
-            TaskInfo task = task(c);
+            TaskRow task = task(c);
             assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
             assertThat(task.exitCode()).isZero();
             assertThat(task.error()).isNull();
@@ -599,7 +601,7 @@ public abstract class StoreContractTest {
             assertThat(task.finishedAt()).isEqualTo(at(3));
             assertThat(task.executionName()).isEqualTo("exec-1");
             assertThat(task.owner()).isNull();
-            assertThat(store.listAttempts(c.taskId())).containsExactly(new AttemptInfo(c.taskId(), 1,
+            assertThat(store.listAttempts(c.taskId())).containsExactly(new AttemptRow(c.taskId(), 1,
                     AttemptOutcome.SUCCEEDED, "n", "exec-1", 0, null, "tail " + NASTY, "ref", at(1), at(3)));
             RunRow done = findRun(run.id());
             assertThat(done.status()).isEqualTo(RunStatus.SUCCEEDED);
@@ -625,13 +627,13 @@ public abstract class StoreContractTest {
                     "error " + NASTY, "out", null), succeeded(cs.get(1)));
 
             assertThat(ended).containsExactly(run.id());
-            TaskInfo failed = task(cs.get(0));
+            TaskRow failed = task(cs.get(0));
             assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
             assertThat(failed.exitCode()).isEqualTo(3);
             assertThat(failed.error()).isEqualTo("error " + NASTY);
             assertThat(failed.outputTail()).isEqualTo("out");
             assertThat(failed.finishedAt()).isEqualTo(at(4));
-            AttemptInfo attempt = store.listAttempts(failed.id()).get(0);
+            AttemptRow attempt = store.listAttempts(failed.id()).get(0);
             assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.FAILED);
             assertThat(attempt.exitCode()).isEqualTo(3);
             assertThat(attempt.error()).isEqualTo("error " + NASTY);
@@ -666,7 +668,7 @@ public abstract class StoreContractTest {
                     "t1", retryAt));
 
             assertThat(ended).isEmpty();
-            TaskInfo waiting = task(c);
+            TaskRow waiting = task(c);
             assertThat(waiting.status()).isEqualTo(TaskStatus.PENDING);
             assertThat(waiting.readyAt()).isEqualTo(retryAt);
             assertThat(waiting.attempt()).as("last attempt until the next claim").isEqualTo(1);
@@ -692,9 +694,9 @@ public abstract class StoreContractTest {
             assertThat(task(c2).status()).isEqualTo(TaskStatus.DISPATCHED);
 
             assertThat(apply(at(80_000), succeeded(c2))).containsExactly(run.id());
-            List<AttemptInfo> attempts = store.listAttempts(c.taskId());
-            assertThat(attempts).extracting(AttemptInfo::attempt).containsExactly(1, 2);
-            assertThat(attempts.get(0)).isEqualTo(new AttemptInfo(c.taskId(), 1, AttemptOutcome.FAILED, "n",
+            List<AttemptRow> attempts = store.listAttempts(c.taskId());
+            assertThat(attempts).extracting(AttemptRow::attempt).containsExactly(1, 2);
+            assertThat(attempts.get(0)).isEqualTo(new AttemptRow(c.taskId(), 1, AttemptOutcome.FAILED, "n",
                     "exec-1", 2, "first", "t1", null, at(1), at(3)));
             assertThat(attempts.get(1).outcome()).isEqualTo(AttemptOutcome.SUCCEEDED);
             assertThat(attempts.get(1).node()).isEqualTo("n2");
@@ -722,7 +724,7 @@ public abstract class StoreContractTest {
             apply(at(2), failed(a));
             assertThat(apply(at(3), succeeded(a), TaskUpdate.running(a.taskId(), 1, "late", null),
                     TaskUpdate.heartbeat(a.taskId(), 1))).isEmpty();
-            TaskInfo ended = task(a);
+            TaskRow ended = task(a);
             assertThat(ended.status()).isEqualTo(TaskStatus.FAILED);
             assertThat(ended.executionName()).isNull();
             assertThat(store.listAttempts(a.taskId()).get(0).outcome()).isEqualTo(AttemptOutcome.FAILED);
@@ -986,7 +988,7 @@ public abstract class StoreContractTest {
             assertThat(running.executionName()).isEqualTo("exec-dead");
             assertThat(running.attempt()).isEqualTo(1);
             assertThat(running.runId()).isEqualTo(run.id());
-            assertThat(running.paramsJson()).isEqualTo("{}");
+            assertThat(running.params()).isEmpty();
             assertThat(running.workflowVersionId()).isEqualTo(run.workflowVersionId());
             assertThat(running.startedAt()).as("the attempt's claim time, for its timeout").isEqualTo(T0);
             ClaimedTask dispatched = taken.stream().filter(t -> t.taskId() == dead.get(1).taskId()).findFirst().orElseThrow();
@@ -994,7 +996,7 @@ public abstract class StoreContractTest {
             assertThat(dispatched.executionName()).isNull();
 
             for (ClaimedTask t : taken) {
-                TaskInfo info = task(t);
+                TaskRow info = task(t);
                 assertThat(info.owner()).isEqualTo("me");
                 assertThat(info.attempt()).isEqualTo(1);
                 assertThat(info.status()).isEqualTo(t.status());
@@ -1113,30 +1115,125 @@ public abstract class StoreContractTest {
             assertThat(c.runId()).isEqualTo(a1.id());
             apply(at(5_000), succeeded(c));
 
-            assertThat(store.listRuns(new RunFilter(null, null, 10))).extracting(RunRow::id)
+            assertThat(store.listRuns(filter(null, null, 10))).extracting(RunRow::id)
                     .containsExactly(a3.id(), a2.id(), b1.id(), a1.id());
-            assertThat(store.listRuns(new RunFilter("a", null, 10))).extracting(RunRow::id)
+            assertThat(store.listRuns(filter("a", null, 10))).extracting(RunRow::id)
                     .containsExactly(a3.id(), a2.id(), a1.id());
-            assertThat(store.listRuns(new RunFilter("a", null, 2))).extracting(RunRow::id)
+            assertThat(store.listRuns(filter("a", null, 2))).extracting(RunRow::id)
                     .containsExactly(a3.id(), a2.id());
-            assertThat(store.listRuns(new RunFilter(null, RunStatus.SUCCEEDED, 10))).extracting(RunRow::id)
+            assertThat(store.listRuns(filter(null, RunStatus.SUCCEEDED, 10))).extracting(RunRow::id)
                     .containsExactly(a1.id());
-            assertThat(store.listRuns(new RunFilter("a", RunStatus.PENDING, 10))).extracting(RunRow::id)
+            assertThat(store.listRuns(filter("a", RunStatus.PENDING, 10))).extracting(RunRow::id)
                     .containsExactly(a3.id(), a2.id());
-            assertThat(store.listRuns(new RunFilter("b", RunStatus.SUCCEEDED, 10))).isEmpty();
-            assertThat(store.listRuns(new RunFilter("nope", null, 10))).isEmpty();
-            assertThat(store.listRuns(new RunFilter(null, null, 10)).get(3)).isEqualTo(findRun(a1.id()));
+            assertThat(store.listRuns(filter("b", RunStatus.SUCCEEDED, 10))).isEmpty();
+            assertThat(store.listRuns(filter("nope", null, 10))).isEmpty();
+            assertThat(store.listRuns(filter(null, null, 10)).get(3)).isEqualTo(findRun(a1.id()));
+        }
+
+        private List<Long> ids(RunFilter filter) {
+            return store.listRuns(filter).stream().map(RunRow::id).toList();
+        }
+
+        private RunRow runBy(WorkflowRow wf, String triggeredBy, Instant now) {
+            return store.createRun(new NewRun(wf.versionId(), triggeredBy, Map.of(), null, List.of(step("s", 1))),
+                    now).run();
+        }
+
+        @Test
+        void listRunsIsHighestIdFirstWhateverTheCreationTime() {
+            WorkflowRow a = workflow("a");
+            RunRow first = run(a, at(5_000), 1);
+            RunRow second = run(a, at(1_000), 1);
+            RunRow third = run(a, at(3_000), 1);
+
+            assertThat(ids(RunFilter.latest(10))).containsExactly(third.id(), second.id(), first.id());
+        }
+
+        @Test
+        void listRunsFiltersByTriggeredBy() {
+            WorkflowRow a = workflow("a");
+            RunRow m1 = runBy(a, "manual", at(1));
+            RunRow s1 = runBy(a, "schedule:nightly", at(2));
+            RunRow m2 = runBy(a, "manual", at(3));
+            runBy(a, "api:" + NASTY, at(4));
+
+            assertThat(ids(new RunFilter(null, null, "manual", null, null, null, 10))).containsExactly(m2.id(), m1.id());
+            assertThat(ids(new RunFilter(null, null, "schedule:nightly", null, null, null, 10))).containsExactly(s1.id());
+            assertThat(ids(new RunFilter(null, null, "api:" + NASTY, null, null, null, 10))).hasSize(1);
+            assertThat(ids(new RunFilter(null, null, "manua", null, null, null, 10))).isEmpty();
+            assertThat(ids(new RunFilter("a", RunStatus.PENDING, "manual", null, null, null, 1))).containsExactly(m2.id());
+        }
+
+        @Test
+        void listRunsFiltersByCreationTimeAfterInclusiveAndBeforeExclusive() {
+            WorkflowRow a = workflow("a");
+            RunRow r1 = run(a, at(1_000), 1);
+            RunRow r2 = run(a, at(2_000), 1);
+            RunRow r3 = run(a, at(3_000), 1);
+            RunRow r4 = run(a, at(4_000), 1);
+
+            assertThat(ids(new RunFilter(null, null, null, at(2_000), null, null, 10)))
+                    .containsExactly(r4.id(), r3.id(), r2.id());
+            assertThat(ids(new RunFilter(null, null, null, at(2_001), null, null, 10))).containsExactly(r4.id(), r3.id());
+            assertThat(ids(new RunFilter(null, null, null, null, at(3_000), null, 10))).containsExactly(r2.id(), r1.id());
+            assertThat(ids(new RunFilter(null, null, null, null, at(3_001), null, 10)))
+                    .containsExactly(r3.id(), r2.id(), r1.id());
+            assertThat(ids(new RunFilter(null, null, null, at(2_000), at(4_000), null, 10)))
+                    .containsExactly(r3.id(), r2.id());
+            assertThat(ids(new RunFilter("a", null, null, at(4_000), at(4_000), null, 10))).isEmpty();
+            assertThat(ids(new RunFilter("b", null, null, at(0), null, null, 10))).isEmpty();
+        }
+
+        @Test
+        void listRunsPagesWithTheBeforeIdCursor() {
+            WorkflowRow a = workflow("a");
+            WorkflowRow b = workflow("b");
+            List<Long> aRuns = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                aRuns.add(0, run(a, at(i * 10L), 1).id());
+                run(b, at(i * 10L + 1), 1);
+            }
+
+            List<Long> seen = new ArrayList<>();
+            Long cursor = null;
+            int pages = 0;
+            while (true) {
+                List<Long> page = ids(new RunFilter("a", null, null, null, null, cursor, 3));
+                if (page.isEmpty()) {
+                    break;
+                }
+                pages++;
+                assertThat(page).hasSizeLessThanOrEqualTo(3);
+                seen.addAll(page);
+                cursor = page.get(page.size() - 1);
+            }
+
+            assertThat(pages).isEqualTo(3);
+            assertThat(seen).containsExactlyElementsOf(aRuns);
+            assertThat(ids(new RunFilter(null, null, null, null, null, aRuns.get(0), 2)))
+                    .as("the cursor excludes its own run").doesNotContain(aRuns.get(0)).hasSize(2);
+            assertThat(ids(new RunFilter(null, null, null, null, null, 1L, 10))).isEmpty();
+        }
+
+        @Test
+        void runFilterChecksItsLimit() {
+            assertThatThrownBy(() -> RunFilter.latest(0)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("limit").hasMessageContaining("got 0");
+            assertThatThrownBy(() -> RunFilter.latest(RunFilter.MAX_LIMIT + 1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("10000");
+            run(workflow("a"), T0, 1);
+            assertThat(store.listRuns(RunFilter.latest(RunFilter.MAX_LIMIT))).hasSize(1);
         }
 
         @Test
         void listTasksOrdersByStepThenTaskIndexNumerically() {
             RunRow run = run(workflow("etl"), T0, step("first", 12), step("second", 3, 0));
 
-            List<TaskInfo> tasks = store.listTasks(run.id());
+            List<TaskRow> tasks = store.listTasks(run.id());
 
-            assertThat(tasks).extracting(TaskInfo::stepIndex)
+            assertThat(tasks).extracting(TaskRow::stepIndex)
                     .containsExactly(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1);
-            assertThat(tasks).extracting(TaskInfo::taskIndex)
+            assertThat(tasks).extracting(TaskRow::taskIndex)
                     .containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0, 1, 2);
             assertThat(store.listTasks(987_654L)).isEmpty();
         }
@@ -1152,7 +1249,7 @@ public abstract class StoreContractTest {
                 assertThat(next).extracting(ClaimedTask::attempt).containsExactly(attempt + 1);
             }
 
-            assertThat(store.listAttempts(c.taskId())).extracting(AttemptInfo::attempt, AttemptInfo::outcome)
+            assertThat(store.listAttempts(c.taskId())).extracting(AttemptRow::attempt, AttemptRow::outcome)
                     .containsExactly(
                             org.assertj.core.groups.Tuple.tuple(1, AttemptOutcome.FAILED),
                             org.assertj.core.groups.Tuple.tuple(2, AttemptOutcome.FAILED),

@@ -1,35 +1,17 @@
 package dev.orchestrator.jdbc;
 
-import com.zaxxer.hikari.HikariDataSource;
-import dev.orchestrator.AttemptInfo;
-import dev.orchestrator.TaskInfo;
-import dev.orchestrator.jdbc.internal.ClaimQueries;
-import dev.orchestrator.jdbc.internal.Database;
-import dev.orchestrator.jdbc.internal.DialectSupport;
-import dev.orchestrator.jdbc.internal.Migrations;
-import dev.orchestrator.jdbc.internal.Millis;
-import dev.orchestrator.jdbc.internal.NodeQueries;
-import dev.orchestrator.jdbc.internal.Pools;
-import dev.orchestrator.jdbc.internal.PostgresSupport;
-import dev.orchestrator.jdbc.internal.RunCreator;
-import dev.orchestrator.jdbc.internal.RunQueries;
-import dev.orchestrator.jdbc.internal.SqliteSupport;
-import dev.orchestrator.jdbc.internal.Tables;
-import dev.orchestrator.jdbc.internal.TaskQueries;
-import dev.orchestrator.jdbc.internal.TaskWriter;
-import dev.orchestrator.jdbc.internal.UpdateApplier;
-import dev.orchestrator.jdbc.internal.WorkflowQueries;
+import dev.orchestrator.jdbc.internal.JdbcEngine;
+import dev.orchestrator.spi.AttemptRow;
 import dev.orchestrator.spi.ClaimedTask;
 import dev.orchestrator.spi.CreatedRun;
 import dev.orchestrator.spi.NewRun;
 import dev.orchestrator.spi.RunFilter;
 import dev.orchestrator.spi.RunRow;
 import dev.orchestrator.spi.Store;
+import dev.orchestrator.spi.TaskRow;
 import dev.orchestrator.spi.TaskUpdate;
-import dev.orchestrator.spi.WriteAndClaim;
 import dev.orchestrator.spi.WorkflowRow;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.orchestrator.spi.WriteAndClaim;
 
 import javax.sql.DataSource;
 import java.nio.file.Path;
@@ -52,36 +34,12 @@ import java.util.Optional;
  */
 public final class JdbcStore implements Store {
 
-    private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
-
-    /** Whether the last claim found nothing; only the scheduler loop claims, so no race matters. */
-    private volatile boolean lastClaimEmpty;
+    private final JdbcEngine engine;
     private final Dialect dialect;
-    private final Database db;
-    private final HikariDataSource ownedPool;
-    private final WorkflowQueries workflows;
-    private final RunQueries runs;
-    private final RunCreator runCreator;
-    private final TaskQueries tasks;
-    private final ClaimQueries claims;
-    private final UpdateApplier updates;
-    private final NodeQueries nodes;
 
-    private JdbcStore(DataSource dataSource, HikariDataSource ownedPool, Dialect dialect, JdbcStoreOptions options) {
+    private JdbcStore(JdbcEngine engine, Dialect dialect) {
+        this.engine = engine;
         this.dialect = dialect;
-        this.ownedPool = ownedPool;
-        DialectSupport support = dialect == Dialect.SQLITE ? new SqliteSupport() : new PostgresSupport(options.schema());
-        this.db = new Database(dataSource, support.sqlDialect(), support.singleWriter());
-        Tables tables = new Tables(support.schema());
-        var renderer = db.renderer();
-        this.workflows = new WorkflowQueries(tables);
-        this.runs = new RunQueries(tables);
-        this.runCreator = new RunCreator(tables, runs, renderer);
-        this.tasks = new TaskQueries(tables);
-        TaskWriter writer = support.taskWriter(tables, renderer, db.jdbc());
-        this.claims = new ClaimQueries(tables, support, renderer, db.jdbc(), writer);
-        this.updates = new UpdateApplier(tables, renderer, db.jdbc(), support, writer);
-        this.nodes = new NodeQueries(tables, claims);
     }
 
     /**
@@ -113,7 +71,7 @@ public final class JdbcStore implements Store {
     public static JdbcStore open(String jdbcUrl) {
         String schema = Dialect.fromUrl(jdbcUrl) == Dialect.POSTGRESQL ? currentSchema(jdbcUrl) : null;
         return open(jdbcUrl, schema == null ? JdbcStoreOptions.defaults()
-                : JdbcStoreOptions.newBuilder().schema(schema).build());
+                : JdbcStoreOptions.builder().schema(schema).build());
     }
 
     /** The {@code currentSchema} query parameter of a PostgreSQL URL, or {@code null}. */
@@ -144,16 +102,7 @@ public final class JdbcStore implements Store {
     public static JdbcStore open(String jdbcUrl, JdbcStoreOptions options) {
         Dialect dialect = Dialect.fromUrl(jdbcUrl);
         Objects.requireNonNull(options, "options must not be null");
-        HikariDataSource pool = Pools.open(jdbcUrl, dialect, options.poolSize(dialect));
-        try {
-            JdbcStore store = start(pool, pool, dialect, options);
-            LOG.info("Opened {} store at {} with {}, pool size {}", dialect, Pools.redact(jdbcUrl), options,
-                    options.poolSize(dialect));
-            return store;
-        } catch (RuntimeException e) {
-            pool.close();
-            throw e;
-        }
+        return new JdbcStore(JdbcEngine.open(jdbcUrl, dialect, options), dialect);
     }
 
     /**
@@ -176,23 +125,7 @@ public final class JdbcStore implements Store {
         Objects.requireNonNull(dataSource, "dataSource must not be null");
         Objects.requireNonNull(dialect, "dialect must not be null");
         Objects.requireNonNull(options, "options must not be null");
-        JdbcStore store = start(dataSource, null, dialect, options);
-        LOG.info("Opened {} store on a given DataSource with {}", dialect, options);
-        return store;
-    }
-
-    private static JdbcStore start(DataSource ds, HikariDataSource pool, Dialect dialect, JdbcStoreOptions options) {
-        if (options.migrate()) {
-            try {
-                int ran = Migrations.migrate(ds, dialect, dialect == Dialect.POSTGRESQL ? options.schema() : null);
-                if (ran > 0) {
-                    LOG.info("Applied {} schema migration(s) to the {} store", ran, dialect);
-                }
-            } catch (RuntimeException e) {
-                throw new IllegalStateException("cannot migrate the " + dialect + " store: " + e.getMessage(), e);
-            }
-        }
-        return new JdbcStore(ds, pool, dialect, options);
+        return new JdbcStore(JdbcEngine.open(dataSource, dialect, options), dialect);
     }
 
     /** The database this store uses. */
@@ -202,156 +135,88 @@ public final class JdbcStore implements Store {
 
     @Override
     public WorkflowRow saveWorkflow(String name, String specJson, Instant now) {
-        requireText(name, "name");
-        Objects.requireNonNull(specJson, "specJson must not be null");
-        long at = Millis.required(now, "now");
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return db.write("saveWorkflow", (ctx, c) -> workflows.save(ctx, name, specJson, at));
-            } catch (IllegalStateException e) {
-                // Two nodes saved the same new version at once; the next try sees the winner's row.
-                if (attempt >= 3 || !Database.isUniqueViolation(e)) {
-                    throw e;
-                }
-            }
-        }
+        return engine.saveWorkflow(name, specJson, now);
     }
 
     @Override
     public Optional<WorkflowRow> findWorkflow(String name) {
-        requireText(name, "name");
-        return db.read("findWorkflow", (ctx, c) -> workflows.findLatest(ctx, name));
+        return engine.findWorkflow(name);
     }
 
     @Override
     public Optional<WorkflowRow> findWorkflowVersion(long versionId) {
-        return db.read("findWorkflowVersion", (ctx, c) -> workflows.findVersion(ctx, versionId));
+        return engine.findWorkflowVersion(versionId);
     }
 
     @Override
     public List<WorkflowRow> listWorkflows() {
-        return db.read("listWorkflows", (ctx, c) -> workflows.listLatest(ctx));
+        return engine.listWorkflows();
     }
 
     @Override
     public boolean deleteWorkflow(String name, Instant now) {
-        requireText(name, "name");
-        long at = Millis.required(now, "now");
-        return db.write("deleteWorkflow", (ctx, c) -> workflows.delete(ctx, name, at));
+        return engine.deleteWorkflow(name, now);
     }
 
     @Override
     public CreatedRun createRun(NewRun run, Instant now) {
-        RunCreator.validate(run);
-        long at = Millis.required(now, "now");
-        return db.write("createRun", (ctx, c) -> runCreator.create(ctx, c, run, at));
+        return engine.createRun(run, now);
     }
 
     @Override
     public Optional<RunRow> findRun(long runId) {
-        return db.read("findRun", (ctx, c) -> runs.find(ctx, runId));
+        return engine.findRun(runId);
     }
 
     @Override
     public List<RunRow> listRuns(RunFilter filter) {
-        Objects.requireNonNull(filter, "filter must not be null");
-        return db.read("listRuns", (ctx, c) -> runs.list(ctx, filter));
+        return engine.listRuns(filter);
     }
 
     @Override
-    public List<TaskInfo> listTasks(long runId) {
-        return db.read("listTasks", (ctx, c) -> tasks.listTasks(ctx, runId));
+    public List<TaskRow> listTasks(long runId) {
+        return engine.listTasks(runId);
     }
 
     @Override
-    public List<AttemptInfo> listAttempts(long taskId) {
-        return db.read("listAttempts", (ctx, c) -> tasks.listAttempts(ctx, taskId));
+    public List<AttemptRow> listAttempts(long taskId) {
+        return engine.listAttempts(taskId);
     }
 
     @Override
     public List<ClaimedTask> claimReady(String nodeId, int limit, Instant now) {
-        requireText(nodeId, "nodeId");
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
-        }
-        long at = Millis.required(now, "now");
-        // After an empty claim (an idle node polling), look with one read before opening a write
-        // transaction: an idle poll then costs one statement.
-        if (lastClaimEmpty && !db.read("claimReady", (ctx, c) -> claims.anyReady(c, at))) {
-            return List.of();
-        }
-        List<ClaimedTask> claimed = db.write("claimReady", (ctx, c) -> claims.claim(c, nodeId, limit, at));
-        lastClaimEmpty = claimed.isEmpty();
-        return claimed;
+        return engine.claimReady(nodeId, limit, now);
     }
 
     /** Both in one transaction: one commit for the scheduler's write and its next claim. */
     @Override
-    public WriteAndClaim applyUpdatesAndClaim(List<TaskUpdate> batch, String nodeId, int limit, Instant now) {
-        Objects.requireNonNull(batch, "updates must not be null");
-        if (batch.isEmpty() || limit < 1) {
-            return Store.super.applyUpdatesAndClaim(batch, nodeId, limit, now);
-        }
-        requireText(nodeId, "nodeId");
-        long at = Millis.required(now, "now");
-        WriteAndClaim result = db.write("applyUpdatesAndClaim", (ctx, c) -> new WriteAndClaim(
-                updates.apply(ctx, c, batch, at), claims.claim(c, nodeId, limit, at)));
-        lastClaimEmpty = result.claimed().isEmpty();
-        return result;
+    public WriteAndClaim applyUpdatesAndClaim(List<TaskUpdate> updates, String nodeId, int limit, Instant now) {
+        return engine.applyUpdatesAndClaim(updates, nodeId, limit, now);
     }
 
     @Override
-    public List<Long> applyUpdates(List<TaskUpdate> batch, Instant now) {
-        Objects.requireNonNull(batch, "updates must not be null");
-        long at = Millis.required(now, "now");
-        if (batch.isEmpty()) {
-            return List.of();
-        }
-        return db.write("applyUpdates", (ctx, c) -> updates.apply(ctx, c, batch, at));
+    public List<Long> applyUpdates(List<TaskUpdate> updates, Instant now) {
+        return engine.applyUpdates(updates, now);
     }
 
     @Override
     public void heartbeat(String nodeId, Instant now) {
-        requireText(nodeId, "nodeId");
-        long at = Millis.required(now, "now");
-        db.write("heartbeat", (ctx, c) -> {
-            nodes.heartbeat(ctx, nodeId, at);
-            return null;
-        });
+        engine.heartbeat(nodeId, now);
     }
 
     @Override
     public List<ClaimedTask> takeOverDeadNodes(String nodeId, Instant expiredBefore, Instant now) {
-        requireText(nodeId, "nodeId");
-        long before = Millis.required(expiredBefore, "expiredBefore");
-        long at = Millis.required(now, "now");
-        if (!db.read("takeOverDeadNodes", (ctx, c) -> nodes.anythingDead(ctx, nodeId, before))) {
-            return List.of();
-        }
-        return db.write("takeOverDeadNodes", (ctx, c) -> nodes.takeOver(ctx, nodeId, before, at));
+        return engine.takeOverDeadNodes(nodeId, expiredBefore, now);
     }
 
     @Override
     public void removeNode(String nodeId) {
-        requireText(nodeId, "nodeId");
-        db.write("removeNode", (ctx, c) -> {
-            nodes.remove(ctx, nodeId);
-            return null;
-        });
+        engine.removeNode(nodeId);
     }
 
     /** Closes the connection pool this store created; a given {@code DataSource} stays open. */
     @Override
     public void close() {
-        db.close();
-        if (ownedPool != null) {
-            ownedPool.close();
-        }
-    }
-
-    private static void requireText(String value, String name) {
-        if (value == null || value.isEmpty()) {
-            throw new IllegalArgumentException(name + " must not be null or empty");
-        }
+        engine.close();
     }
 }

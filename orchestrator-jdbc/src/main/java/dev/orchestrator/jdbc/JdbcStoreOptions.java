@@ -1,37 +1,52 @@
 package dev.orchestrator.jdbc;
 
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Immutable settings of a {@link JdbcStore}. Create with {@link #newBuilder()}; the defaults are
- * {@link #defaults()}.
+ * Immutable settings of a {@link JdbcStore}. Create with {@link #builder()}; the defaults are
+ * {@link #defaults()}. Thread-safe.
+ *
+ * <p>Every table and index of the store carries one {@linkplain #tablePrefix() prefix}, so it can
+ * share a database (and, on PostgreSQL, a schema) with the host application's own tables, and two
+ * stores with different prefixes can share one schema. On PostgreSQL, a {@linkplain #schema() schema}
+ * of its own keeps the store out of the host's schema altogether.
  */
 public final class JdbcStoreOptions {
 
     /** Largest accepted {@link Builder#poolSize(int)}. */
     public static final int MAX_POOL_SIZE = 1000;
+    /** Longest accepted {@link Builder#tablePrefix(String)}. */
+    public static final int MAX_TABLE_PREFIX_LENGTH = 16;
+    /** The default {@link #tablePrefix()}. */
+    public static final String DEFAULT_TABLE_PREFIX = "orc_";
+    /** The default {@link #schema()}. */
+    public static final String DEFAULT_SCHEMA = "public";
 
     private static final Pattern SCHEMA = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
-    private static final JdbcStoreOptions DEFAULTS = newBuilder().build();
+    private static final Pattern TABLE_PREFIX = Pattern.compile("[a-z][a-z0-9_]{0," + (MAX_TABLE_PREFIX_LENGTH - 1) + "}");
+    private static final JdbcStoreOptions DEFAULTS = builder().build();
 
     private final String schema;
+    private final String tablePrefix;
     private final int poolSize;
     private final boolean migrate;
 
     private JdbcStoreOptions(Builder b) {
         this.schema = b.schema;
+        this.tablePrefix = b.tablePrefix;
         this.poolSize = b.poolSize;
         this.migrate = b.migrate;
     }
 
-    /** The default options: schema {@code public}, the dialect's default pool size, migrations on. */
+    /** The default options: schema {@code public}, prefix {@code orc_}, the dialect's pool size, migrations on. */
     public static JdbcStoreOptions defaults() {
         return DEFAULTS;
     }
 
     /** A builder holding the defaults. */
-    public static Builder newBuilder() {
+    public static Builder builder() {
         return new Builder();
     }
 
@@ -39,6 +54,7 @@ public final class JdbcStoreOptions {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.schema = schema;
+        b.tablePrefix = tablePrefix;
         b.poolSize = poolSize;
         b.migrate = migrate;
         return b;
@@ -47,6 +63,14 @@ public final class JdbcStoreOptions {
     /** The PostgreSQL schema that holds the tables; ignored for SQLite. Default {@code public}. */
     public String schema() {
         return schema;
+    }
+
+    /**
+     * The prefix of every table and index name of the store, such as {@code orc_tasks} and the
+     * Flyway history table {@code orc_schema_history}. Default {@value #DEFAULT_TABLE_PREFIX}.
+     */
+    public String tablePrefix() {
+        return tablePrefix;
     }
 
     /**
@@ -72,24 +96,28 @@ public final class JdbcStoreOptions {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof JdbcStoreOptions other && schema.equals(other.schema) && poolSize == other.poolSize
-                && migrate == other.migrate;
+        return o instanceof JdbcStoreOptions other && schema.equals(other.schema)
+                && tablePrefix.equals(other.tablePrefix) && poolSize == other.poolSize && migrate == other.migrate;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(schema, poolSize, migrate);
+        return Objects.hash(schema, tablePrefix, poolSize, migrate);
     }
 
     @Override
     public String toString() {
-        return "JdbcStoreOptions{schema=" + schema + ", poolSize=" + (poolSize == 0 ? "default" : poolSize)
-                + ", migrate=" + migrate + "}";
+        return "JdbcStoreOptions{schema=" + schema + ", tablePrefix=" + tablePrefix + ", poolSize="
+                + (poolSize == 0 ? "default" : poolSize) + ", migrate=" + migrate + "}";
     }
 
-    /** Builds {@link JdbcStoreOptions}; each setter checks its value at once. Not thread-safe. */
+    /**
+     * Builds {@link JdbcStoreOptions}. Each setter checks its value at once and throws
+     * {@link IllegalArgumentException} naming the option, the value and the rule. Not thread-safe.
+     */
     public static final class Builder {
-        private String schema = "public";
+        private String schema = DEFAULT_SCHEMA;
+        private String tablePrefix = DEFAULT_TABLE_PREFIX;
         private int poolSize;
         private boolean migrate = true;
 
@@ -97,24 +125,52 @@ public final class JdbcStoreOptions {
         }
 
         /**
-         * The PostgreSQL schema that holds the tables (created by the migrations if missing).
-         * Default {@code public}. Ignored for SQLite.
+         * The PostgreSQL schema that holds the tables (created if missing when migrations run).
+         * Default {@value JdbcStoreOptions#DEFAULT_SCHEMA}. Ignored for SQLite.
          *
          * @throws IllegalArgumentException unless it is a plain identifier of 1 to 63 letters, digits
-         *                                  or underscores, not starting with a digit
+         *                                  or underscores, not starting with a digit nor with {@code pg_}
+         *                                  (reserved by PostgreSQL)
          */
         public Builder schema(String schema) {
             if (schema == null || !SCHEMA.matcher(schema).matches()) {
                 throw new IllegalArgumentException("schema must be 1 to 63 letters, digits or underscores, "
-                        + "not starting with a digit, got " + (schema == null ? "null" : "'" + schema + "'"));
+                        + "not starting with a digit, got " + quoted(schema));
+            }
+            if (schema.toLowerCase(Locale.ROOT).startsWith("pg_")) {
+                throw new IllegalArgumentException("schema must not start with pg_ (reserved by PostgreSQL), got "
+                        + quoted(schema));
             }
             this.schema = schema;
             return this;
         }
 
         /**
+         * The prefix of every table and index name of the store. Default
+         * {@value JdbcStoreOptions#DEFAULT_TABLE_PREFIX}. Stores with different prefixes are
+         * independent, even in one schema.
+         *
+         * @throws IllegalArgumentException unless it is 1 to {@value JdbcStoreOptions#MAX_TABLE_PREFIX_LENGTH}
+         *                                  lower-case letters, digits or underscores, starting with a
+         *                                  letter and not with {@code sqlite_} (reserved by SQLite)
+         */
+        public Builder tablePrefix(String tablePrefix) {
+            if (tablePrefix == null || !TABLE_PREFIX.matcher(tablePrefix).matches()) {
+                throw new IllegalArgumentException("tablePrefix must be 1 to " + MAX_TABLE_PREFIX_LENGTH
+                        + " lower-case letters, digits or underscores, starting with a letter, got "
+                        + quoted(tablePrefix));
+            }
+            if (tablePrefix.startsWith("sqlite_")) {
+                throw new IllegalArgumentException("tablePrefix must not start with sqlite_ (reserved by SQLite), got "
+                        + quoted(tablePrefix));
+            }
+            this.tablePrefix = tablePrefix;
+            return this;
+        }
+
+        /**
          * Connections in the pool the store creates; {@code 0} means the dialect's default (10 for
-         * PostgreSQL, 4 for SQLite, where only one of them writes at a time).
+         * PostgreSQL, 4 for SQLite, where only one of them writes at a time). Default {@code 0}.
          *
          * @throws IllegalArgumentException unless between 0 and {@value JdbcStoreOptions#MAX_POOL_SIZE}
          */
@@ -129,17 +185,25 @@ public final class JdbcStoreOptions {
 
         /**
          * Whether opening the store runs its Flyway migrations. Default {@code true}; turn it off
-         * when the schema is migrated by other means (the scripts are in the jar under
-         * {@code db/migration/<dialect>}).
+         * when the schema is migrated by other means: the scripts are in the jar under
+         * {@code db/migration/<dialect>}, with {@code ${prefix}} standing for the
+         * {@linkplain #tablePrefix(String) table prefix}.
          */
         public Builder migrate(boolean migrate) {
             this.migrate = migrate;
             return this;
         }
 
-        /** The options. */
+        /**
+         * The options. Every value was checked when set and no combination of valid values
+         * conflicts, so this never throws.
+         */
         public JdbcStoreOptions build() {
             return new JdbcStoreOptions(this);
+        }
+
+        private static String quoted(String value) {
+            return value == null ? "null" : "'" + value + "'";
         }
     }
 }

@@ -1,7 +1,9 @@
 -- Orchestrator schema, version 1 (SQLite). Times are epoch milliseconds (INTEGER), always
 -- passed in by the caller: the database clock is never read. Released migrations are never edited.
+-- ${prefix} is the store's table prefix (JdbcStoreOptions.tablePrefix, default orc_): every table,
+-- constraint and index carries it, so the store never collides with the host's own tables.
 
-CREATE TABLE workflows (
+CREATE TABLE ${prefix}workflows (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     name        TEXT    NOT NULL,
     version     INTEGER NOT NULL,
@@ -9,12 +11,12 @@ CREATE TABLE workflows (
     created_at  INTEGER NOT NULL,
     deleted     INTEGER NOT NULL DEFAULT 0,
     deleted_at  INTEGER,
-    CONSTRAINT workflows_name_version_uq UNIQUE (name, version)
+    CONSTRAINT ${prefix}workflows_name_version_uq UNIQUE (name, version)
 );
 
-CREATE TABLE runs (
+CREATE TABLE ${prefix}runs (
     id                  INTEGER PRIMARY KEY AUTOINCREMENT,
-    workflow_version_id INTEGER NOT NULL REFERENCES workflows (id),
+    workflow_version_id INTEGER NOT NULL REFERENCES ${prefix}workflows (id),
     workflow_name       TEXT    NOT NULL,
     status              TEXT    NOT NULL,
     triggered_by        TEXT    NOT NULL,
@@ -27,14 +29,16 @@ CREATE TABLE runs (
     created_at          INTEGER NOT NULL,
     started_at          INTEGER,
     finished_at         INTEGER,
-    CONSTRAINT runs_idempotency_uq UNIQUE (workflow_name, idempotency_key)
+    CONSTRAINT ${prefix}runs_idempotency_uq UNIQUE (workflow_name, idempotency_key)
 );
-CREATE INDEX runs_newest_idx ON runs (created_at, id);
-CREATE INDEX runs_workflow_newest_idx ON runs (workflow_name, created_at, id);
-CREATE INDEX runs_status_newest_idx ON runs (status, created_at, id);
+-- Listings are newest (highest id) first; each filter has an index that leads with it.
+CREATE INDEX ${prefix}runs_workflow_idx ON ${prefix}runs (workflow_name, id);
+CREATE INDEX ${prefix}runs_status_idx ON ${prefix}runs (status, id);
+CREATE INDEX ${prefix}runs_triggered_by_idx ON ${prefix}runs (triggered_by, id);
+CREATE INDEX ${prefix}runs_created_idx ON ${prefix}runs (created_at, id);
 
-CREATE TABLE run_steps (
-    run_id       INTEGER NOT NULL REFERENCES runs (id),
+CREATE TABLE ${prefix}run_steps (
+    run_id       INTEGER NOT NULL REFERENCES ${prefix}runs (id),
     step_index   INTEGER NOT NULL,
     name         TEXT    NOT NULL,
     task_count   INTEGER NOT NULL,
@@ -47,17 +51,17 @@ CREATE TABLE run_steps (
 ) WITHOUT ROWID;
 
 -- step_index of run_id waits for depends_on of the same run.
-CREATE TABLE step_deps (
+CREATE TABLE ${prefix}step_deps (
     run_id     INTEGER NOT NULL,
     depends_on INTEGER NOT NULL,
     step_index INTEGER NOT NULL,
     PRIMARY KEY (run_id, depends_on, step_index),
-    FOREIGN KEY (run_id, step_index) REFERENCES run_steps (run_id, step_index)
+    FOREIGN KEY (run_id, step_index) REFERENCES ${prefix}run_steps (run_id, step_index)
 ) WITHOUT ROWID;
 
-CREATE TABLE tasks (
+CREATE TABLE ${prefix}tasks (
     id             INTEGER PRIMARY KEY AUTOINCREMENT,
-    run_id         INTEGER NOT NULL REFERENCES runs (id),
+    run_id         INTEGER NOT NULL REFERENCES ${prefix}runs (id),
     step_index     INTEGER NOT NULL,
     task_index     INTEGER NOT NULL,
     status         TEXT    NOT NULL,
@@ -71,15 +75,15 @@ CREATE TABLE tasks (
     output_tail    TEXT,
     started_at     INTEGER,
     finished_at    INTEGER,
-    CONSTRAINT tasks_coordinates_uq UNIQUE (run_id, step_index, task_index)
+    CONSTRAINT ${prefix}tasks_coordinates_uq UNIQUE (run_id, step_index, task_index)
 );
 -- The claim: only PENDING rows are indexed, so it costs the same with millions of ended tasks.
-CREATE INDEX tasks_ready_idx ON tasks (ready_at, id) WHERE status = 'PENDING';
+CREATE INDEX ${prefix}tasks_ready_idx ON ${prefix}tasks (ready_at, id) WHERE status = 'PENDING';
 -- Take-over and in-flight lookups by owner.
-CREATE INDEX tasks_in_flight_idx ON tasks (owner, id) WHERE status IN ('DISPATCHED', 'RUNNING');
+CREATE INDEX ${prefix}tasks_in_flight_idx ON ${prefix}tasks (owner, id) WHERE status IN ('DISPATCHED', 'RUNNING');
 
-CREATE TABLE attempts (
-    task_id        INTEGER NOT NULL REFERENCES tasks (id),
+CREATE TABLE ${prefix}attempts (
+    task_id        INTEGER NOT NULL REFERENCES ${prefix}tasks (id),
     attempt        INTEGER NOT NULL,
     outcome        TEXT    NOT NULL,
     node           TEXT    NOT NULL,
@@ -93,7 +97,7 @@ CREATE TABLE attempts (
     PRIMARY KEY (task_id, attempt)
 ) WITHOUT ROWID;
 
-CREATE TABLE nodes (
+CREATE TABLE ${prefix}nodes (
     id           TEXT    PRIMARY KEY,
     heartbeat_at INTEGER NOT NULL,
     started_at   INTEGER NOT NULL

@@ -1,5 +1,6 @@
 package dev.orchestrator.jdbc;
 
+import dev.orchestrator.Orchestrator;
 import dev.orchestrator.spi.Store;
 import dev.orchestrator.spi.StoreProvider;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,9 @@ class JdbcStoreProviderTest {
     Path dir;
 
     private static StoreProvider discovered() {
+        // On the module path this test runs inside dev.orchestrator.jdbc, which provides the service
+        // but does not use it; let it look the provider up the way a host's module would.
+        JdbcStoreProviderTest.class.getModule().addUses(StoreProvider.class);
         List<StoreProvider> providers = ServiceLoader.load(StoreProvider.class).stream()
                 .map(ServiceLoader.Provider::get).toList();
         assertThat(providers).hasAtLeastOneElementOfType(JdbcStoreProvider.class);
@@ -47,6 +51,16 @@ class JdbcStoreProviderTest {
     }
 
     @Test
+    void coreOpensTheStoreOfAJdbcUrlThroughTheProvider() {
+        Path file = dir.resolve("builder.db");
+        try (Orchestrator o = Orchestrator.builder().storeUrl("jdbc:sqlite:" + file).build()) {
+            assertThat(o.workflows()).isEmpty();
+            assertThat(o.runs(dev.orchestrator.RunQuery.all()).runs()).isEmpty();
+        }
+        assertThat(file).exists();
+    }
+
+    @Test
     void refusesOtherUrlsNamingThem() {
         assertThatThrownBy(() -> discovered().open("jdbc:mysql://localhost/db"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jdbc:mysql://localhost/db");
@@ -61,7 +75,7 @@ class JdbcStoreProviderTest {
                 store.saveWorkflow("in-own-schema", "{}", Instant.EPOCH);
             }
             try (var c = java.sql.DriverManager.getConnection(PostgresTestDatabase.URL);
-                 var st = c.prepareStatement("SELECT count(*) FROM \"" + schema + "\".workflows WHERE name = ?")) {
+                 var st = c.prepareStatement("SELECT count(*) FROM \"" + schema + "\".orc_workflows WHERE name = ?")) {
                 st.setString(1, "in-own-schema");
                 try (var rs = st.executeQuery()) {
                     rs.next();

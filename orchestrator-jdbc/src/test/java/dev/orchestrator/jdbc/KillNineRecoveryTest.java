@@ -12,10 +12,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +43,7 @@ class KillNineRecoveryTest {
     void aRunSurvivesKillNineOfItsNode() throws Exception {
         Path db = dir.resolve("crash.db");
         String java = ProcessHandle.current().info().command().orElseThrow();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        Process child = new ProcessBuilder(java, "-cp", childClassPath(),
                 CrashNode.class.getName(), db.toString(), dir.resolve("logs").toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
@@ -105,5 +108,21 @@ class KillNineRecoveryTest {
             assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
+    }
+
+    /**
+     * The child's class path: this test's classes and everything this JVM has, whether surefire
+     * put it on the class path or (with the module's descriptor) on the module path.
+     */
+    private static String childClassPath() throws Exception {
+        Set<String> entries = new LinkedHashSet<>();
+        entries.add(Path.of(CrashNode.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        for (String property : List.of("jdk.module.path", "java.class.path")) {
+            String value = System.getProperty(property);
+            if (value != null && !value.isEmpty()) {
+                entries.addAll(Arrays.asList(value.split(File.pathSeparator)));
+            }
+        }
+        return String.join(File.pathSeparator, entries);
     }
 }

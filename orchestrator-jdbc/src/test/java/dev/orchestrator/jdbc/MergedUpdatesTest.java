@@ -55,7 +55,7 @@ class MergedUpdatesTest {
     void sqlite() throws Exception {
         compare(name -> {
             Path file = dir.resolve(name + ".db");
-            return new Db(JdbcStore.sqlite(file), "jdbc:sqlite:" + file.toAbsolutePath(), "");
+            return new Db(JdbcStore.sqlite(file), "jdbc:sqlite:" + file.toAbsolutePath(), "orc_");
         });
     }
 
@@ -65,8 +65,8 @@ class MergedUpdatesTest {
         compare(name -> {
             String schema = "orch_merge_" + UUID.randomUUID().toString().substring(0, 8) + "_" + name;
             SCHEMAS.add(schema);
-            return new Db(JdbcStore.open(PostgresTestDatabase.URL, JdbcStoreOptions.newBuilder().schema(schema).build()),
-                    PostgresTestDatabase.URL, "\"" + schema + "\".");
+            return new Db(JdbcStore.open(PostgresTestDatabase.URL, JdbcStoreOptions.builder().schema(schema).build()),
+                    PostgresTestDatabase.URL, "\"" + schema + "\".orc_");
         });
     }
 
@@ -100,9 +100,9 @@ class MergedUpdatesTest {
      */
     private static List<List<Long>> scenario(Store store, boolean oneBatch) {
         WorkflowRow wf = store.saveWorkflow("merge", "{}", T0);
-        store.createRun(new NewRun(wf.versionId(), "test", "{}", null, List.of(
+        store.createRun(new NewRun(wf.versionId(), "test", Map.of(), null, List.of(
                 new NewStep("a", 10, List.of()), new NewStep("b", 2, List.of(0)))), T0);
-        store.createRun(new NewRun(wf.versionId(), "test", "{}", null, List.of(new NewStep("c", 1, List.of()))), T0);
+        store.createRun(new NewRun(wf.versionId(), "test", Map.of(), null, List.of(new NewStep("c", 1, List.of()))), T0);
         List<ClaimedTask> c = store.claimReady("node-1", 100, T0.plusMillis(1));
         assertThat(c).hasSize(11);
         long[] id = c.stream().mapToLong(ClaimedTask::taskId).toArray();

@@ -29,10 +29,10 @@ class MigrationTest {
             assertThat(second.findWorkflow("wf")).isPresent();
             assertThat(second.saveWorkflow("wf", "{}", Instant.EPOCH).version()).isEqualTo(1);
         }
-        assertThat(count(file, "SELECT count(*) FROM orchestrator_schema_history WHERE success = 1"))
-                .isEqualTo(count(file, "SELECT count(*) FROM orchestrator_schema_history"))
+        assertThat(count(file, "SELECT count(*) FROM orc_schema_history WHERE success = 1"))
+                .isEqualTo(count(file, "SELECT count(*) FROM orc_schema_history"))
                 .isGreaterThanOrEqualTo(1);
-        assertThat(count(file, "SELECT count(*) FROM orchestrator_schema_history WHERE version = '1'")).isEqualTo(1);
+        assertThat(count(file, "SELECT count(*) FROM orc_schema_history WHERE version = '1'")).isEqualTo(1);
     }
 
     @Test
@@ -53,7 +53,7 @@ class MigrationTest {
     @Test
     void withoutMigrationsAnEmptyDatabaseHasNoTables() {
         Path file = dir.resolve("bare.db");
-        try (Store store = JdbcStore.sqlite(file, JdbcStoreOptions.newBuilder().migrate(false).build())) {
+        try (Store store = JdbcStore.sqlite(file, JdbcStoreOptions.builder().migrate(false).build())) {
             assertThatThrownBy(() -> store.findWorkflow("wf")).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("findWorkflow");
         }
@@ -64,10 +64,10 @@ class MigrationTest {
         Path file = dir.resolve("plan.db");
         try (Store store = JdbcStore.sqlite(file)) {
             assertThat(store.listWorkflows()).isEmpty();
-            assertThat(plan(file, "SELECT id FROM tasks WHERE status = 'PENDING' AND ready_at <= 5 "
-                    + "ORDER BY ready_at, id LIMIT 10")).contains("tasks_ready_idx").doesNotContain("TEMP B-TREE");
-            assertThat(plan(file, "SELECT DISTINCT owner FROM tasks WHERE status IN ('DISPATCHED', 'RUNNING') "
-                    + "AND owner <> 'me'")).contains("tasks_in_flight_idx");
+            assertThat(plan(file, "SELECT id FROM orc_tasks WHERE status = 'PENDING' AND ready_at <= 5 "
+                    + "ORDER BY ready_at, id LIMIT 10")).contains("orc_tasks_ready_idx").doesNotContain("TEMP B-TREE");
+            assertThat(plan(file, "SELECT DISTINCT owner FROM orc_tasks WHERE status IN ('DISPATCHED', 'RUNNING') "
+                    + "AND owner <> 'me'")).contains("orc_tasks_in_flight_idx");
         }
     }
 

@@ -23,7 +23,7 @@ class PostgresOrchestratorTest extends OrchestratorContractTest {
     @Override
     protected Store newStore() {
         String schema = SCHEMAS.next();
-        return JdbcStore.open(PostgresTestDatabase.URL, JdbcStoreOptions.newBuilder().schema(schema).poolSize(4).build());
+        return JdbcStore.open(PostgresTestDatabase.URL, JdbcStoreOptions.builder().schema(schema).poolSize(4).build());
     }
 
     @Override

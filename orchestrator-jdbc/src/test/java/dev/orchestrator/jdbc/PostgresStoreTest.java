@@ -27,6 +27,6 @@ class PostgresStoreTest extends StoreContractTest {
     protected Store newStore() {
         String schema = SCHEMAS.next();
         return JdbcStore.open(PostgresTestDatabase.URL,
-                JdbcStoreOptions.newBuilder().schema(schema).poolSize(6).build());
+                JdbcStoreOptions.builder().schema(schema).poolSize(6).build());
     }
 }

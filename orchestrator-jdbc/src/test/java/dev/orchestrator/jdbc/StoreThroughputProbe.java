@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -44,7 +45,7 @@ class StoreThroughputProbe {
         String schema = "orch_probe_" + UUID.randomUUID().toString().substring(0, 8);
         try {
             measure("postgres", () -> JdbcStore.open(PostgresTestDatabase.URL,
-                    JdbcStoreOptions.newBuilder().schema(schema).build()));
+                    JdbcStoreOptions.builder().schema(schema).build()));
         } finally {
             PostgresTestDatabase.dropSchema(schema);
         }
@@ -68,7 +69,7 @@ class StoreThroughputProbe {
     private static double once(Store store, int tasks, boolean merged) {
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
         WorkflowRow wf = store.saveWorkflow("probe", "{}", now);
-        store.createRun(new NewRun(wf.versionId(), "probe", "{}", null,
+        store.createRun(new NewRun(wf.versionId(), "probe", Map.of(), null,
                 List.of(new NewStep("main", tasks, List.of()))), now);
         int done = 0;
         long start = System.nanoTime();

@@ -25,6 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,7 +58,7 @@ public class StoreBenchmarks {
         public void open() {
             db = BenchDatabase.fresh(store, "jmh");
             s = JdbcStore.open(db.url(), db.postgres()
-                    ? JdbcStoreOptions.newBuilder().schema(db.schema()).build() : JdbcStoreOptions.defaults());
+                    ? JdbcStoreOptions.builder().schema(db.schema()).build() : JdbcStoreOptions.defaults());
             versionId = s.saveWorkflow("bench", "{}", Instant.now()).versionId();
         }
 
@@ -68,7 +69,7 @@ public class StoreBenchmarks {
         }
 
         NewRun run(int tasks) {
-            return new NewRun(versionId, "manual", "{}", null, List.of(new NewStep("work", tasks, List.of())));
+            return new NewRun(versionId, "manual", Map.of(), null, List.of(new NewStep("work", tasks, List.of())));
         }
     }
 

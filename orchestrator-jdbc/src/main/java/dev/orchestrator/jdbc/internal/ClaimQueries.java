@@ -36,7 +36,7 @@ import static dev.orchestrator.jdbc.internal.Col.TASK_INDEX;
  * index of {@code PENDING} tasks, one batch of attempt rows, and one update of runs still
  * {@code PENDING}.
  */
-public final class ClaimQueries {
+final class ClaimQueries {
 
     /** Largest id list bound in one statement. */
     static final int CHUNK = 500;
@@ -113,7 +113,7 @@ public final class ClaimQueries {
         writer.insertAttempts(c, ids, attempts, nodeId, now);
         Map<Long, RunInfo> runs = new HashMap<>();
         jdbc.query(c, runInfo, new Object[]{dialect.ids(runIds)}, rs -> runs.put(rs.getLong(1),
-                new RunInfo(rs.getLong(2), rs.getString(3), RunStatus.PENDING.name().equals(rs.getString(4)))));
+                new RunInfo(rs.getLong(2), ParamsCodec.decode(rs.getString(3)), RunStatus.PENDING.name().equals(rs.getString(4)))));
         List<Long> pending = new ArrayList<>();
         runs.forEach((id, info) -> {
             if (info.pending()) {
@@ -129,7 +129,7 @@ public final class ClaimQueries {
         for (long[] r : rows) {
             RunInfo run = runs.get(r[1]);
             claimed.add(new ClaimedTask(r[0], r[1], run.workflowVersionId(), (int) r[2], (int) r[3], (int) r[4],
-                    TaskStatus.DISPATCHED, null, run.paramsJson(), Instant.ofEpochMilli(r[5]), startedAt));
+                    TaskStatus.DISPATCHED, null, run.params(), Instant.ofEpochMilli(r[5]), startedAt));
         }
         return claimed;
     }
@@ -141,7 +141,7 @@ public final class ClaimQueries {
         for (int from = 0; from < ids.size(); from += CHUNK) {
             List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
             ctx.select(ID, Col.WORKFLOW_VERSION_ID, Col.PARAMS_JSON, STATUS).from(t.runs).where(ID.in(chunk))
-                    .forEach(r -> infos.put(r.value1(), new RunInfo(r.value2(), r.value3(),
+                    .forEach(r -> infos.put(r.value1(), new RunInfo(r.value2(), ParamsCodec.decode(r.value3()),
                             RunStatus.PENDING.name().equals(r.value4()))));
         }
         return infos;

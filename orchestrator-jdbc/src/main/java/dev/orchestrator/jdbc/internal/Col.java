@@ -5,14 +5,14 @@ import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 /** The store's columns, unqualified; {@link #q} qualifies one with a table alias for joins. */
-public final class Col {
+final class Col {
 
     private Col() {
     }
 
     /** Column {@code id}. */
     public static final Field<Long> ID = DSL.field(DSL.name("id"), SQLDataType.BIGINT);
-    /** Column {@code id}. */
+    /** Column {@code id} of {@code nodes}: the node's id, which is text (the other tables' ids are {@link #ID}). */
     public static final Field<String> NODE_ID = DSL.field(DSL.name("id"), SQLDataType.VARCHAR);
     /** Column {@code name}. */
     public static final Field<String> NAME = DSL.field(DSL.name("name"), SQLDataType.VARCHAR);

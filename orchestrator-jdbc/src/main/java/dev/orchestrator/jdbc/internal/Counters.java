@@ -1,7 +1,7 @@
 package dev.orchestrator.jdbc.internal;
 
 /** Mutable counter deltas of one step or run within one batch of updates. */
-public final class Counters {
+final class Counters {
 
     int finished;
     int succeeded;

@@ -16,7 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * holds one lock, so writes from several threads queue in Java instead of failing as busy.
  * Thread-safe.
  */
-public final class Database {
+final class Database {
 
     private final DataSource dataSource;
     private final SQLDialect dialect;

@@ -9,7 +9,7 @@ import org.jooq.SelectForUpdateStep;
 import org.jooq.Record1;
 
 /** What differs between databases: the claim's locking, and whether writes are serialized. */
-public interface DialectSupport {
+interface DialectSupport {
 
     /** The jOOQ dialect. */
     SQLDialect sqlDialect();
@@ -20,8 +20,8 @@ public interface DialectSupport {
     /** The schema to qualify tables with, or {@code null}. */
     String schema();
 
-    /** How task and attempt rows are written in bulk, with statements run by {@code jdbc}. */
-    TaskWriter taskWriter(Tables tables, DSLContext renderer, Jdbc jdbc);
+    /** How the values of the bulk task and attempt writes are bound, rendered with {@code renderer} and run by {@code jdbc}. */
+    Binder binder(DSLContext renderer, Jdbc jdbc);
 
     /** A statement (without bind values) that prepares the claim's transaction, or {@code null}. */
     default String beforeClaimSql() {

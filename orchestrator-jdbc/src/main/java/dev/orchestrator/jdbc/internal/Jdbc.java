@@ -19,7 +19,7 @@ import java.util.Map;
  * (PostgreSQL), statements are prepared per call and the driver's own per-connection cache and
  * server-side prepare ({@code prepareThreshold}) do the work. Thread-safe.
  */
-public final class Jdbc implements AutoCloseable {
+final class Jdbc implements AutoCloseable {
 
     /** Reads one row of a result. */
     @FunctionalInterface

@@ -7,7 +7,7 @@ import java.sql.Statement;
 import java.util.List;
 
 /** Runs one pre-rendered statement for many rows of bind values as one JDBC batch. */
-public final class JdbcBatch {
+final class JdbcBatch {
 
     private JdbcBatch() {
     }

@@ -3,7 +3,7 @@ package dev.orchestrator.jdbc.internal;
 import java.time.Instant;
 
 /** Instants as epoch milliseconds, the store's only time representation. */
-public final class Millis {
+final class Millis {
 
     private Millis() {
     }

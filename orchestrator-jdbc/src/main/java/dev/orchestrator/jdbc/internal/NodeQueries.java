@@ -15,7 +15,7 @@ import java.util.Map;
 import static dev.orchestrator.jdbc.internal.Col.q;
 
 /** Node heartbeats, and taking over the in-flight tasks of dead nodes. */
-public final class NodeQueries {
+final class NodeQueries {
 
     private final Tables t;
     private final ClaimQueries claims;
@@ -85,7 +85,7 @@ public final class NodeQueries {
         for (var r : rows) {
             RunInfo run = runs.get(r.value2());
             taken.add(new ClaimedTask(r.value1(), r.value2(), run.workflowVersionId(), r.value3(), r.value4(),
-                    r.value5(), TaskStatus.valueOf(r.value6()), r.value7(), run.paramsJson(), null,
+                    r.value5(), TaskStatus.valueOf(r.value6()), r.value7(), run.params(), null,
                     r.value8() == null ? null : Instant.ofEpochMilli(r.value8())));
         }
         taken.sort(Comparator.comparingLong(ClaimedTask::taskId));

@@ -8,7 +8,7 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /** Creates the HikariCP pool for a JDBC URL, with each dialect's connection settings. */
-public final class Pools {
+final class Pools {
 
     /** How long a SQLite connection waits for another process's write lock, in milliseconds. */
     static final int SQLITE_BUSY_TIMEOUT_MS = 10_000;

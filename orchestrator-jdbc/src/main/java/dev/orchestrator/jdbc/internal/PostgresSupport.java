@@ -18,7 +18,7 @@ import java.util.Collection;
  *
  * @param schema the schema that holds the tables
  */
-public record PostgresSupport(String schema) implements DialectSupport {
+record PostgresSupport(String schema) implements DialectSupport {
 
     @Override
     public SQLDialect sqlDialect() {
@@ -41,8 +41,8 @@ public record PostgresSupport(String schema) implements DialectSupport {
     }
 
     @Override
-    public TaskWriter taskWriter(Tables tables, DSLContext renderer, Jdbc jdbc) {
-        return new ArrayTaskWriter(tables, renderer, jdbc);
+    public Binder binder(DSLContext renderer, Jdbc jdbc) {
+        return new ArrayBinder(renderer, jdbc);
     }
 
     /** {@code field = ANY(?)}, bound to a {@code bigint[]}. */

@@ -24,7 +24,7 @@ import static dev.orchestrator.jdbc.internal.Col.NAME;
 import static dev.orchestrator.jdbc.internal.Col.VERSION;
 
 /** Creates a run with its step rows, step dependencies and tasks, with batched inserts. */
-public final class RunCreator {
+final class RunCreator {
 
     private final Tables t;
     private final RunQueries runs;
@@ -57,9 +57,6 @@ public final class RunCreator {
         }
         if (run.triggeredBy() == null) {
             throw new IllegalArgumentException("run.triggeredBy must not be null");
-        }
-        if (run.paramsJson() == null) {
-            throw new IllegalArgumentException("run.paramsJson must not be null (use \"{}\" for no parameters)");
         }
         List<NewStep> steps = run.steps();
         if (steps.isEmpty()) {
@@ -105,7 +102,7 @@ public final class RunCreator {
         var insert = ctx.insertInto(t.runs, Col.WORKFLOW_VERSION_ID, Col.WORKFLOW_NAME, Col.STATUS, Col.TRIGGERED_BY,
                         Col.PARAMS_JSON, Col.IDEMPOTENCY_KEY, Col.TASK_COUNT, Col.CREATED_AT)
                 .values(run.workflowVersionId(), workflow, RunStatus.PENDING.name(), run.triggeredBy(),
-                        run.paramsJson(), run.idempotencyKey(), taskCount, now);
+                        ParamsCodec.encode(run.params()), run.idempotencyKey(), taskCount, now);
         Optional<Long> id = (run.idempotencyKey() == null ? insert.returningResult(ID)
                 : insert.onConflict(Col.WORKFLOW_NAME, Col.IDEMPOTENCY_KEY).doNothing().returningResult(ID))
                 .fetchOptional().map(r -> r.value1());
@@ -119,7 +116,7 @@ public final class RunCreator {
         long runId = id.get();
         insertSteps(c, runId, run.steps(), now);
         RunRow row = new RunRow(runId, run.workflowVersionId(), workflow, wf.value2(), RunStatus.PENDING,
-                run.triggeredBy(), run.paramsJson(), run.idempotencyKey(), taskCount, 0, 0, 0, Millis.at(now),
+                run.triggeredBy(), run.params(), run.idempotencyKey(), taskCount, 0, 0, 0, Millis.at(now),
                 null, null);
         return new CreatedRun(row, true);
     }

@@ -16,7 +16,7 @@ import java.util.Optional;
 import static dev.orchestrator.jdbc.internal.Col.q;
 
 /** Reads of {@code runs}, joined with their workflow version's number. */
-public final class RunQueries {
+final class RunQueries {
 
     private static final Field<?>[] COLUMNS = {
             q("r", Col.ID), q("r", Col.WORKFLOW_VERSION_ID), q("r", Col.WORKFLOW_NAME), q("w", Col.VERSION),
@@ -42,7 +42,12 @@ public final class RunQueries {
                 .and(q("r", Col.IDEMPOTENCY_KEY).eq(idempotencyKey)).fetchOptional().map(RunQueries::row);
     }
 
-    /** Runs matching {@code filter}, newest ({@code created_at}, then id) first. */
+    /**
+     * Runs matching {@code filter}, highest id first. Each criterion has an index that leads with
+     * it and ends with {@code id} ({@code runs_workflow_idx}, {@code runs_status_idx},
+     * {@code runs_triggered_by_idx}, {@code runs_created_idx}), and the primary key serves the
+     * unfiltered listing and the cursor.
+     */
     public List<RunRow> list(DSLContext ctx, RunFilter filter) {
         Condition where = DSL.noCondition();
         if (filter.workflow() != null) {
@@ -51,9 +56,19 @@ public final class RunQueries {
         if (filter.status() != null) {
             where = where.and(q("r", Col.STATUS).eq(filter.status().name()));
         }
-        return select(ctx).where(where)
-                .orderBy(q("r", Col.CREATED_AT).desc(), q("r", Col.ID).desc())
-                .limit(filter.limit()).fetch(RunQueries::row);
+        if (filter.triggeredBy() != null) {
+            where = where.and(q("r", Col.TRIGGERED_BY).eq(filter.triggeredBy()));
+        }
+        if (filter.createdAfter() != null) {
+            where = where.and(q("r", Col.CREATED_AT).ge(filter.createdAfter().toEpochMilli()));
+        }
+        if (filter.createdBefore() != null) {
+            where = where.and(q("r", Col.CREATED_AT).lt(filter.createdBefore().toEpochMilli()));
+        }
+        if (filter.beforeId() != null) {
+            where = where.and(q("r", Col.ID).lt(filter.beforeId()));
+        }
+        return select(ctx).where(where).orderBy(q("r", Col.ID).desc()).limit(filter.limit()).fetch(RunQueries::row);
     }
 
     private SelectOnConditionStep<Record> select(DSLContext ctx) {
@@ -63,7 +78,7 @@ public final class RunQueries {
 
     private static RunRow row(Record r) {
         return new RunRow(r.get(0, Long.class), r.get(1, Long.class), r.get(2, String.class), r.get(3, Integer.class),
-                RunStatus.valueOf(r.get(4, String.class)), r.get(5, String.class), r.get(6, String.class),
+                RunStatus.valueOf(r.get(4, String.class)), r.get(5, String.class), ParamsCodec.decode(r.get(6, String.class)),
                 r.get(7, String.class), r.get(8, Integer.class), r.get(9, Integer.class), r.get(10, Integer.class),
                 r.get(11, Integer.class), Millis.at(r.get(12, Long.class)), Millis.at(r.get(13, Long.class)),
                 Millis.at(r.get(14, Long.class)));

@@ -13,7 +13,7 @@ import org.jooq.impl.SQLDataType;
 import java.util.Collection;
 
 /** SQLite: one writer at a time, so a claim needs no row locks. */
-public record SqliteSupport() implements DialectSupport {
+record SqliteSupport() implements DialectSupport {
 
     @Override
     public SQLDialect sqlDialect() {
@@ -31,8 +31,8 @@ public record SqliteSupport() implements DialectSupport {
     }
 
     @Override
-    public TaskWriter taskWriter(Tables tables, DSLContext renderer, Jdbc jdbc) {
-        return new BatchTaskWriter(tables, renderer, jdbc, this);
+    public Binder binder(DSLContext renderer, Jdbc jdbc) {
+        return new BatchBinder(renderer, jdbc, this);
     }
 
     /** {@code field IN (SELECT value FROM json_each(?))}, bound to a JSON array of the ids. */

@@ -1,5 +1,7 @@
 package dev.orchestrator.jdbc.internal;
 
+import dev.orchestrator.TaskStatus;
+import org.jooq.Condition;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
 
@@ -8,7 +10,7 @@ import org.jooq.impl.DSL;
  * Step statuses are internal: {@code WAITING} (upstream steps pending), {@code READY} (its tasks
  * may run), {@code SUCCEEDED}, {@code FAILED}, {@code SKIPPED}.
  */
-public final class Statuses {
+final class Statuses {
 
     private Statuses() {
     }
@@ -22,6 +24,11 @@ public final class Statuses {
     /** {@code value} as an inlined SQL string literal. */
     public static Field<String> lit(String value) {
         return DSL.inline(value);
+    }
+
+    /** {@code status IN ('DISPATCHED', 'RUNNING')}: the task is in flight (owned by a node). */
+    public static Condition inFlight(Field<String> status) {
+        return status.in(lit(TaskStatus.DISPATCHED), lit(TaskStatus.RUNNING));
     }
 
     /** {@code value}'s name as an inlined SQL string literal. */

@@ -28,7 +28,7 @@ import static dev.orchestrator.jdbc.internal.Col.TASK_COUNT;
  * dependency it was ({@code WAITING -> PENDING}, set-based per step); a failed or skipped step skips
  * its waiting dependents and, transitively, theirs. Runs once per ended step, not per task.
  */
-public final class StepCascade {
+final class StepCascade {
 
     private final Tables t;
 

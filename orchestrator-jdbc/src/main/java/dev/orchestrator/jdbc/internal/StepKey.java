@@ -6,7 +6,7 @@ package dev.orchestrator.jdbc.internal;
  * @param runId     run id
  * @param stepIndex step position
  */
-public record StepKey(long runId, int stepIndex) implements Comparable<StepKey> {
+record StepKey(long runId, int stepIndex) implements Comparable<StepKey> {
 
     @Override
     public int compareTo(StepKey o) {

@@ -10,7 +10,7 @@ import org.jooq.Query;
  * @param sql        the SQL
  * @param parameters how many bind values it takes
  */
-public record Stmt(String sql, int parameters) {
+record Stmt(String sql, int parameters) {
 
     /** Renders {@code query}; fails if it does not take exactly {@code parameters} bind values. */
     public static Stmt of(DSLContext renderer, Query query, int parameters) {

@@ -3,8 +3,11 @@ package dev.orchestrator.jdbc.internal;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
 
-/** The store's tables, qualified with the PostgreSQL schema, unqualified on SQLite. */
-public final class Tables {
+/**
+ * The store's tables, each named with the store's table prefix, qualified with the PostgreSQL
+ * schema (unqualified on SQLite).
+ */
+final class Tables {
 
     public final Table<?> workflows;
     public final Table<?> runs;
@@ -14,15 +17,15 @@ public final class Tables {
     public final Table<?> attempts;
     public final Table<?> nodes;
 
-    /** Tables in {@code schema}, or unqualified when it is {@code null}. */
-    public Tables(String schema) {
-        workflows = table(schema, "workflows");
-        runs = table(schema, "runs");
-        runSteps = table(schema, "run_steps");
-        stepDeps = table(schema, "step_deps");
-        tasks = table(schema, "tasks");
-        attempts = table(schema, "attempts");
-        nodes = table(schema, "nodes");
+    /** Tables named {@code prefix + name} in {@code schema}, or unqualified when it is {@code null}. */
+    public Tables(String schema, String prefix) {
+        workflows = table(schema, prefix + "workflows");
+        runs = table(schema, prefix + "runs");
+        runSteps = table(schema, prefix + "run_steps");
+        stepDeps = table(schema, prefix + "step_deps");
+        tasks = table(schema, prefix + "tasks");
+        attempts = table(schema, prefix + "attempts");
+        nodes = table(schema, prefix + "nodes");
     }
 
     private static Table<?> table(String schema, String name) {

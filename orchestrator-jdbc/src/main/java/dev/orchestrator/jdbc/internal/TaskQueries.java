@@ -1,9 +1,9 @@
 package dev.orchestrator.jdbc.internal;
 
-import dev.orchestrator.AttemptInfo;
 import dev.orchestrator.AttemptOutcome;
-import dev.orchestrator.TaskInfo;
 import dev.orchestrator.TaskStatus;
+import dev.orchestrator.spi.AttemptRow;
+import dev.orchestrator.spi.TaskRow;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 
@@ -12,7 +12,7 @@ import java.util.List;
 import static dev.orchestrator.jdbc.internal.Col.q;
 
 /** Listings of {@code tasks} and {@code attempts}. */
-public final class TaskQueries {
+final class TaskQueries {
 
     private final Tables t;
 
@@ -22,7 +22,7 @@ public final class TaskQueries {
     }
 
     /** All tasks of a run, by step index then task index. */
-    public List<TaskInfo> listTasks(DSLContext ctx, long runId) {
+    public List<TaskRow> listTasks(DSLContext ctx, long runId) {
         return ctx.select(q("t", Col.ID), q("t", Col.RUN_ID), q("t", Col.STEP_INDEX), q("s", Col.NAME),
                         q("t", Col.TASK_INDEX), q("t", Col.STATUS), q("t", Col.ATTEMPT), q("t", Col.READY_AT),
                         q("t", Col.OWNER), q("t", Col.EXECUTION_NAME), q("t", Col.EXIT_CODE), q("t", Col.ERROR),
@@ -36,17 +36,17 @@ public final class TaskQueries {
     }
 
     /** All attempts of a task, oldest first. */
-    public List<AttemptInfo> listAttempts(DSLContext ctx, long taskId) {
+    public List<AttemptRow> listAttempts(DSLContext ctx, long taskId) {
         return ctx.select(Col.TASK_ID, Col.ATTEMPT, Col.OUTCOME, Col.NODE, Col.EXECUTION_NAME, Col.EXIT_CODE,
                         Col.ERROR, Col.OUTPUT_TAIL, Col.OUTPUT_REF, Col.STARTED_AT, Col.FINISHED_AT)
                 .from(t.attempts).where(Col.TASK_ID.eq(taskId)).orderBy(Col.ATTEMPT)
-                .fetch(r -> new AttemptInfo(r.value1(), r.value2(), AttemptOutcome.valueOf(r.value3()), r.value4(),
+                .fetch(r -> new AttemptRow(r.value1(), r.value2(), AttemptOutcome.valueOf(r.value3()), r.value4(),
                         r.value5(), r.value6(), r.value7(), r.value8(), r.value9(), Millis.at(r.value10()),
                         Millis.at(r.value11())));
     }
 
-    private static TaskInfo task(Record r) {
-        return new TaskInfo(r.get(0, Long.class), r.get(1, Long.class), r.get(2, Integer.class),
+    private static TaskRow task(Record r) {
+        return new TaskRow(r.get(0, Long.class), r.get(1, Long.class), r.get(2, Integer.class),
                 r.get(3, String.class), r.get(4, Integer.class), TaskStatus.valueOf(r.get(5, String.class)),
                 r.get(6, Integer.class), Millis.at(r.get(7, Long.class)), r.get(8, String.class),
                 r.get(9, String.class), r.get(10, Integer.class), r.get(11, String.class), r.get(12, String.class),

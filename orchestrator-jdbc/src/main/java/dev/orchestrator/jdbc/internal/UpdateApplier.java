@@ -39,7 +39,7 @@ import static dev.orchestrator.jdbc.internal.Col.TASK_COUNT;
  * one batch are written together, one update of the task row and one of the attempt row, with the
  * same result as applying them one after the other.
  */
-public final class UpdateApplier {
+final class UpdateApplier {
 
     private final Jdbc jdbc;
     private final DialectSupport dialect;

@@ -11,7 +11,7 @@ import java.sql.SQLException;
  * @param <T> its result
  */
 @FunctionalInterface
-public interface Work<T> {
+interface Work<T> {
 
     /** Does the work with {@code ctx}, which is bound to {@code connection}. */
     T run(DSLContext ctx, Connection connection) throws SQLException;

@@ -17,7 +17,7 @@ import static dev.orchestrator.jdbc.internal.Col.SPEC_JSON;
 import static dev.orchestrator.jdbc.internal.Col.VERSION;
 
 /** Statements on {@code workflows}: one row per version of a workflow. */
-public final class WorkflowQueries {
+final class WorkflowQueries {
 
     private final Tables t;
 

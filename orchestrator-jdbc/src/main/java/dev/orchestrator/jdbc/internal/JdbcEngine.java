@@ -1,0 +1,262 @@
+package dev.orchestrator.jdbc.internal;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.orchestrator.jdbc.Dialect;
+import dev.orchestrator.jdbc.JdbcStoreOptions;
+import dev.orchestrator.spi.AttemptRow;
+import dev.orchestrator.spi.ClaimedTask;
+import dev.orchestrator.spi.CreatedRun;
+import dev.orchestrator.spi.NewRun;
+import dev.orchestrator.spi.RunFilter;
+import dev.orchestrator.spi.RunRow;
+import dev.orchestrator.spi.Store;
+import dev.orchestrator.spi.TaskRow;
+import dev.orchestrator.spi.TaskUpdate;
+import dev.orchestrator.spi.WorkflowRow;
+import dev.orchestrator.spi.WriteAndClaim;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The JDBC store's implementation, and the one way into this package from
+ * {@link dev.orchestrator.jdbc.JdbcStore}: {@link #open(String, Dialect, JdbcStoreOptions)} and
+ * {@link #open(DataSource, Dialect, JdbcStoreOptions)} migrate and wire the per-table classes,
+ * which are all package-private. Thread-safe; on SQLite, write transactions are serialized here.
+ */
+public final class JdbcEngine implements Store {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcEngine.class);
+
+    /** Whether the last claim found nothing; only the scheduler loop claims, so no race matters. */
+    private volatile boolean lastClaimEmpty;
+    private final Database db;
+    private final HikariDataSource ownedPool;
+    private final WorkflowQueries workflows;
+    private final RunQueries runs;
+    private final RunCreator runCreator;
+    private final TaskQueries tasks;
+    private final ClaimQueries claims;
+    private final UpdateApplier updates;
+    private final NodeQueries nodes;
+
+    private JdbcEngine(DataSource dataSource, HikariDataSource ownedPool, Dialect dialect, JdbcStoreOptions options) {
+        this.ownedPool = ownedPool;
+        DialectSupport support = dialect == Dialect.SQLITE ? new SqliteSupport() : new PostgresSupport(options.schema());
+        this.db = new Database(dataSource, support.sqlDialect(), support.singleWriter());
+        Tables tables = new Tables(support.schema(), options.tablePrefix());
+        var renderer = db.renderer();
+        this.workflows = new WorkflowQueries(tables);
+        this.runs = new RunQueries(tables);
+        this.runCreator = new RunCreator(tables, runs, renderer);
+        this.tasks = new TaskQueries(tables);
+        TaskWriter writer = new TaskWriter(tables, support.binder(renderer, db.jdbc()));
+        this.claims = new ClaimQueries(tables, support, renderer, db.jdbc(), writer);
+        this.updates = new UpdateApplier(tables, renderer, db.jdbc(), support, writer);
+        this.nodes = new NodeQueries(tables, claims);
+    }
+
+    /**
+     * Opens a store at {@code jdbcUrl} with its own connection pool, closed by {@link #close()}.
+     *
+     * @throws IllegalStateException if the database cannot be reached or migrated
+     */
+    public static JdbcEngine open(String jdbcUrl, Dialect dialect, JdbcStoreOptions options) {
+        HikariDataSource pool = Pools.open(jdbcUrl, dialect, options.poolSize(dialect));
+        try {
+            JdbcEngine engine = start(pool, pool, dialect, options);
+            LOG.info("Opened {} store at {} with {}, pool size {}", dialect, Pools.redact(jdbcUrl), options,
+                    options.poolSize(dialect));
+            return engine;
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens a store on connections from {@code dataSource}, which it does not close.
+     *
+     * @throws IllegalStateException if the database cannot be reached or migrated
+     */
+    public static JdbcEngine open(DataSource dataSource, Dialect dialect, JdbcStoreOptions options) {
+        JdbcEngine engine = start(dataSource, null, dialect, options);
+        LOG.info("Opened {} store on a given DataSource with {}", dialect, options);
+        return engine;
+    }
+
+    private static JdbcEngine start(DataSource ds, HikariDataSource pool, Dialect dialect, JdbcStoreOptions options) {
+        if (options.migrate()) {
+            try {
+                int ran = Migrations.migrate(ds, dialect, dialect == Dialect.POSTGRESQL ? options.schema() : null,
+                        options.tablePrefix());
+                if (ran > 0) {
+                    LOG.info("Applied {} schema migration(s) to the {} store", ran, dialect);
+                }
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("cannot migrate the " + dialect + " store: " + e.getMessage(), e);
+            }
+        }
+        return new JdbcEngine(ds, pool, dialect, options);
+    }
+
+    @Override
+    public WorkflowRow saveWorkflow(String name, String specJson, Instant now) {
+        requireText(name, "name");
+        Objects.requireNonNull(specJson, "specJson must not be null");
+        long at = Millis.required(now, "now");
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return db.write("saveWorkflow", (ctx, c) -> workflows.save(ctx, name, specJson, at));
+            } catch (IllegalStateException e) {
+                // Two nodes saved the same new version at once; the next try sees the winner's row.
+                if (attempt >= 3 || !Database.isUniqueViolation(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    @Override
+    public Optional<WorkflowRow> findWorkflow(String name) {
+        requireText(name, "name");
+        return db.read("findWorkflow", (ctx, c) -> workflows.findLatest(ctx, name));
+    }
+
+    @Override
+    public Optional<WorkflowRow> findWorkflowVersion(long versionId) {
+        return db.read("findWorkflowVersion", (ctx, c) -> workflows.findVersion(ctx, versionId));
+    }
+
+    @Override
+    public List<WorkflowRow> listWorkflows() {
+        return db.read("listWorkflows", (ctx, c) -> workflows.listLatest(ctx));
+    }
+
+    @Override
+    public boolean deleteWorkflow(String name, Instant now) {
+        requireText(name, "name");
+        long at = Millis.required(now, "now");
+        return db.write("deleteWorkflow", (ctx, c) -> workflows.delete(ctx, name, at));
+    }
+
+    @Override
+    public CreatedRun createRun(NewRun run, Instant now) {
+        RunCreator.validate(run);
+        long at = Millis.required(now, "now");
+        return db.write("createRun", (ctx, c) -> runCreator.create(ctx, c, run, at));
+    }
+
+    @Override
+    public Optional<RunRow> findRun(long runId) {
+        return db.read("findRun", (ctx, c) -> runs.find(ctx, runId));
+    }
+
+    @Override
+    public List<RunRow> listRuns(RunFilter filter) {
+        Objects.requireNonNull(filter, "filter must not be null");
+        return db.read("listRuns", (ctx, c) -> runs.list(ctx, filter));
+    }
+
+    @Override
+    public List<TaskRow> listTasks(long runId) {
+        return db.read("listTasks", (ctx, c) -> tasks.listTasks(ctx, runId));
+    }
+
+    @Override
+    public List<AttemptRow> listAttempts(long taskId) {
+        return db.read("listAttempts", (ctx, c) -> tasks.listAttempts(ctx, taskId));
+    }
+
+    @Override
+    public List<ClaimedTask> claimReady(String nodeId, int limit, Instant now) {
+        requireText(nodeId, "nodeId");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+        long at = Millis.required(now, "now");
+        // After an empty claim (an idle node polling), look with one read before opening a write
+        // transaction: an idle poll then costs one statement.
+        if (lastClaimEmpty && !db.read("claimReady", (ctx, c) -> claims.anyReady(c, at))) {
+            return List.of();
+        }
+        List<ClaimedTask> claimed = db.write("claimReady", (ctx, c) -> claims.claim(c, nodeId, limit, at));
+        lastClaimEmpty = claimed.isEmpty();
+        return claimed;
+    }
+
+    /** Both in one transaction: one commit for the scheduler's write and its next claim. */
+    @Override
+    public WriteAndClaim applyUpdatesAndClaim(List<TaskUpdate> batch, String nodeId, int limit, Instant now) {
+        Objects.requireNonNull(batch, "updates must not be null");
+        if (batch.isEmpty() || limit < 1) {
+            return Store.super.applyUpdatesAndClaim(batch, nodeId, limit, now);
+        }
+        requireText(nodeId, "nodeId");
+        long at = Millis.required(now, "now");
+        WriteAndClaim result = db.write("applyUpdatesAndClaim", (ctx, c) -> new WriteAndClaim(
+                updates.apply(ctx, c, batch, at), claims.claim(c, nodeId, limit, at)));
+        lastClaimEmpty = result.claimed().isEmpty();
+        return result;
+    }
+
+    @Override
+    public List<Long> applyUpdates(List<TaskUpdate> batch, Instant now) {
+        Objects.requireNonNull(batch, "updates must not be null");
+        long at = Millis.required(now, "now");
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        return db.write("applyUpdates", (ctx, c) -> updates.apply(ctx, c, batch, at));
+    }
+
+    @Override
+    public void heartbeat(String nodeId, Instant now) {
+        requireText(nodeId, "nodeId");
+        long at = Millis.required(now, "now");
+        db.write("heartbeat", (ctx, c) -> {
+            nodes.heartbeat(ctx, nodeId, at);
+            return null;
+        });
+    }
+
+    @Override
+    public List<ClaimedTask> takeOverDeadNodes(String nodeId, Instant expiredBefore, Instant now) {
+        requireText(nodeId, "nodeId");
+        long before = Millis.required(expiredBefore, "expiredBefore");
+        long at = Millis.required(now, "now");
+        if (!db.read("takeOverDeadNodes", (ctx, c) -> nodes.anythingDead(ctx, nodeId, before))) {
+            return List.of();
+        }
+        return db.write("takeOverDeadNodes", (ctx, c) -> nodes.takeOver(ctx, nodeId, before, at));
+    }
+
+    @Override
+    public void removeNode(String nodeId) {
+        requireText(nodeId, "nodeId");
+        db.write("removeNode", (ctx, c) -> {
+            nodes.remove(ctx, nodeId);
+            return null;
+        });
+    }
+
+    /** Closes the connection pool this store created; a given {@code DataSource} stays open. */
+    @Override
+    public void close() {
+        db.close();
+        if (ownedPool != null) {
+            ownedPool.close();
+        }
+    }
+
+    private static void requireText(String value, String name) {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException(name + " must not be null or empty");
+        }
+    }
+}
