@@ -22,7 +22,10 @@ public enum Dialect {
         return urlPrefix;
     }
 
-    /** The classpath folder of this dialect's Flyway migrations, such as {@code db/migration/sqlite}. */
+    /**
+     * The classpath folder of this dialect's Flyway migrations, such as {@code db/migration/sqlite}.
+     * The scripts write the table prefix as the Flyway placeholder {@code ${prefix}}.
+     */
     public String migrationLocation() {
         return "db/migration/" + migrationFolder;
     }

@@ -29,6 +29,12 @@ import java.util.Optional;
  * Times are stored as epoch milliseconds: instants round-trip at millisecond precision, whatever
  * the JVM's or the database's time zone.
  *
+ * <p>The store lives beside the host application's own tables: every table and index name starts
+ * with {@link JdbcStoreOptions#tablePrefix()} ({@code orc_} by default), its Flyway history is
+ * {@code <prefix>schema_history}, and a database or schema that already holds other tables is
+ * migrated without touching them. On PostgreSQL, {@link JdbcStoreOptions#schema()} (or a URL's
+ * {@code currentSchema}) puts the tables in a schema of their own, created if missing.
+ *
  * <p>Thread-safe. On SQLite, write transactions are serialized in this store (SQLite allows one
  * writer), so a SQLite file must be used by one store (one node) at a time.
  */

@@ -71,6 +71,22 @@ class MigrationTest {
         }
     }
 
+    @Test
+    void runListingsByEachFilterUseAnIndexInIdOrderOnSqlite() throws Exception {
+        Path file = dir.resolve("runs-plan.db");
+        try (Store store = JdbcStore.sqlite(file)) {
+            assertThat(store.listWorkflows()).isEmpty();
+            for (String[] filter : new String[][]{{"workflow_name = 'etl'", "orc_runs_workflow_idx"},
+                    {"status = 'RUNNING'", "orc_runs_status_idx"},
+                    {"triggered_by = 'manual'", "orc_runs_triggered_by_idx"}}) {
+                assertThat(plan(file, "SELECT id FROM orc_runs WHERE " + filter[0] + " AND id < 1000 "
+                        + "ORDER BY id DESC LIMIT 50")).as(filter[0]).contains(filter[1]).doesNotContain("TEMP B-TREE");
+            }
+            assertThat(plan(file, "SELECT id FROM orc_runs WHERE id < 1000 ORDER BY id DESC LIMIT 50"))
+                    .contains("USING INTEGER PRIMARY KEY").doesNotContain("TEMP B-TREE");
+        }
+    }
+
     private static String plan(Path file, String sql) throws Exception {
         SQLiteDataSource ds = new SQLiteDataSource();
         ds.setUrl("jdbc:sqlite:" + file);
