@@ -32,7 +32,9 @@ public interface Orchestrator extends AutoCloseable {
      * Starts the scheduler: registers this node, takes over tasks of dead nodes, and begins
      * claiming and dispatching tasks.
      *
-     * @throws IllegalStateException if already started or closed
+     * @throws IllegalStateException if already started or closed, or if the store refuses a
+     *                               second scheduling process (one SQLite file is scheduled by one
+     *                               process; the message names the file and the holder)
      */
     void start();
 

@@ -16,12 +16,17 @@ import java.util.Objects;
  * @param timeout          longest an attempt may run, or {@code null} for no limit
  * @param heartbeatTimeout longest an attempt may go without a heartbeat, or {@code null}
  * @param dependsOn        names of steps that must succeed before this one starts
+ * @param maxLostAttempts  how many attempts of a task may be lost (their node died) before the task
+ *                         fails; they do not count against {@code retry}; between 1 and 100, default
+ *                         {@value #DEFAULT_MAX_LOST_ATTEMPTS}
  */
 public record StepSpec(String name, String executor, JobSpec job, int taskCount, RetryPolicy retry,
-                       Duration timeout, Duration heartbeatTimeout, List<String> dependsOn) {
+                       Duration timeout, Duration heartbeatTimeout, List<String> dependsOn, int maxLostAttempts) {
 
     /** The largest task count of one step. */
     public static final int MAX_TASKS = 10_000;
+    /** Lost attempts allowed per task unless a step says otherwise. */
+    public static final int DEFAULT_MAX_LOST_ATTEMPTS = 3;
 
     /** Validates every value; messages name the field and the rule. */
     public StepSpec {
@@ -35,6 +40,20 @@ public record StepSpec(String name, String executor, JobSpec job, int taskCount,
         dependsOn = List.copyOf(dependsOn == null ? List.of() : dependsOn);
         for (String d : dependsOn) {
             Names.check("dependsOn of step '" + name + "'", d);
+        }
+        checkMaxLost(maxLostAttempts, name);
+    }
+
+    /** A step with the default budget of lost attempts. */
+    public StepSpec(String name, String executor, JobSpec job, int taskCount, RetryPolicy retry, Duration timeout,
+                    Duration heartbeatTimeout, List<String> dependsOn) {
+        this(name, executor, job, taskCount, retry, timeout, heartbeatTimeout, dependsOn, DEFAULT_MAX_LOST_ATTEMPTS);
+    }
+
+    private static void checkMaxLost(int maxLostAttempts, String step) {
+        if (maxLostAttempts < 1 || maxLostAttempts > 100) {
+            throw new IllegalArgumentException("maxLostAttempts must be between 1 and 100, got " + maxLostAttempts
+                    + " (step '" + step + "')");
         }
     }
 
@@ -77,6 +96,7 @@ public record StepSpec(String name, String executor, JobSpec job, int taskCount,
         private Duration timeout;
         private Duration heartbeatTimeout;
         private List<String> dependsOn = List.of();
+        private int maxLostAttempts = DEFAULT_MAX_LOST_ATTEMPTS;
 
         private Builder(String name, String executor) {
             Names.check("step name", name);
@@ -128,9 +148,19 @@ public record StepSpec(String name, String executor, JobSpec job, int taskCount,
             return this;
         }
 
+        /**
+         * How many attempts of a task may be lost (its node died while running it) before the
+         * task fails saying so; between 1 and 100. Default {@value StepSpec#DEFAULT_MAX_LOST_ATTEMPTS}.
+         */
+        public Builder maxLostAttempts(int maxLostAttempts) {
+            checkMaxLost(maxLostAttempts, name);
+            this.maxLostAttempts = maxLostAttempts;
+            return this;
+        }
+
         /** The validated step. */
         public StepSpec build() {
-            return new StepSpec(name, executor, job, taskCount, retry, timeout, heartbeatTimeout, dependsOn);
+            return new StepSpec(name, executor, job, taskCount, retry, timeout, heartbeatTimeout, dependsOn, maxLostAttempts);
         }
     }
 }

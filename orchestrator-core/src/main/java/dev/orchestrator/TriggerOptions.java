@@ -107,17 +107,21 @@ public record TriggerOptions(Map<String, String> parameters, String idempotencyK
             return this;
         }
 
-        /** Idempotency key: not blank, at most 200 characters. Default none. */
+        /** Idempotency key: not blank, at most 200 characters; {@code null} for none. Default none. */
         public Builder idempotencyKey(String key) {
-            Names.check("idempotencyKey", key);
+            if (key != null) {
+                Names.check("idempotencyKey", key);
+            }
             this.idempotencyKey = key;
             return this;
         }
 
-        /** Who triggered: not blank, at most 200 characters. Default {@code manual}. */
+        /** Who triggered: not blank, at most 200 characters; {@code null} for {@code manual}. Default {@code manual}. */
         public Builder triggeredBy(String triggeredBy) {
-            Names.check("triggeredBy", triggeredBy);
-            this.triggeredBy = triggeredBy;
+            if (triggeredBy != null) {
+                Names.check("triggeredBy", triggeredBy);
+            }
+            this.triggeredBy = triggeredBy == null ? "manual" : triggeredBy;
             return this;
         }
 

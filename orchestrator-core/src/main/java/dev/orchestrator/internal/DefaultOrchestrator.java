@@ -71,6 +71,7 @@ final class DefaultOrchestrator implements Orchestrator {
         if (state != State.NEW) {
             throw new IllegalStateException("start() may be called once, on a new orchestrator; it is " + state);
         }
+        store.acquireSchedulerLock(config.nodeId()); // refuses a second scheduling process where the store must
         state = State.STARTED;
         log.info("orchestrator starting: {} executors={}", config.describe(), executors.knownTypes());
         scheduler.start();
@@ -103,7 +104,8 @@ final class DefaultOrchestrator implements Orchestrator {
         WorkflowSpec spec = specs.remember(row);
         List<NewStep> steps = new ArrayList<>(spec.steps().size());
         for (StepSpec s : spec.steps()) {
-            steps.add(new NewStep(s.name(), s.taskCount(), s.dependsOn().stream().map(spec::stepIndex).toList()));
+            steps.add(new NewStep(s.name(), s.taskCount(), s.dependsOn().stream().map(spec::stepIndex).toList(),
+                    s.executor()));
         }
         CreatedRun created = store.createRun(new NewRun(row.versionId(), options.triggeredBy(),
                 options.parameters(), options.idempotencyKey(), steps), config.clock().instant());

@@ -64,6 +64,11 @@ final class Ledger {
         }
     }
 
+    /** Whether this node knows an attempt of task {@code taskId}. */
+    boolean owns(long taskId) {
+        return owned.containsKey(taskId);
+    }
+
     Collection<InFlight> all() {
         return owned.values();
     }

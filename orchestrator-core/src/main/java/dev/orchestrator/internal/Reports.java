@@ -15,6 +15,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 
 /**
  * Turns what executors reported into store updates, decides what an ended attempt means for
@@ -32,8 +33,12 @@ final class Reports {
     /** Jitter for retry backoff, in [0, 1). */
     private final DoubleSupplier jitter;
     private final List<TaskUpdate> unwritten = new ArrayList<>();
+    /** This node's current id: releases name it, so they apply only to tasks it still owns. */
+    private final Supplier<String> nodeId;
 
-    Reports(Ledger ledger, Dispatcher dispatcher, ClaimPacer pacer, SafeListener listener, DoubleSupplier jitter) {
+    Reports(Ledger ledger, Dispatcher dispatcher, ClaimPacer pacer, SafeListener listener, DoubleSupplier jitter,
+            Supplier<String> nodeId) {
+        this.nodeId = nodeId;
         this.ledger = ledger;
         this.dispatcher = dispatcher;
         this.pacer = pacer;
@@ -72,13 +77,17 @@ final class Reports {
      * while its retry policy allows.
      */
     void end(InFlight t, AttemptOutcome outcome, Integer exitCode, String error, String tail, Instant now) {
-        t.closed = true;
-        dispatcher.release(t);
-        ledger.remove(t);
+        end(t, outcome, exitCode, error, tail, now, true);
+    }
+
+    /** As {@link #end(InFlight, AttemptOutcome, Integer, String, String, Instant)}; a lost attempt runs again only if {@code lostRunsAgain}. */
+    void end(InFlight t, AttemptOutcome outcome, Integer exitCode, String error, String tail, Instant now,
+             boolean lostRunsAgain) {
+        forget(t);
         ClaimedTask c = t.claim;
         Instant retryAt = null;
         if (outcome == AttemptOutcome.LOST) {
-            retryAt = now;
+            retryAt = lostRunsAgain ? now : null;
         } else if (outcome != AttemptOutcome.SUCCEEDED) {
             retryAt = t.step.retry().retryAt(c.attempt(), now, jitter.getAsDouble());
             if (retryAt != null) {
@@ -93,10 +102,35 @@ final class Reports {
         listener.ended(t.executor.type(), outcome, Duration.between(t.startedAt != null ? t.startedAt : now, now));
     }
 
-    /** A claimed task that cannot run on this node (no spec, no executor) fails with the reason. */
+    /**
+     * A claimed task that cannot run on this node: a store error (reading its spec) hands it back
+     * for a later claim; anything else (its executor cannot be created here) fails it with the reason.
+     */
     void cannotRun(ClaimedTask c, RuntimeException e) {
+        if (StoreErrors.isTransient(e)) {
+            log.warn("task {} handed back: could not prepare it: {}", c.taskId(), e.toString());
+            release(c);
+            return;
+        }
         unwritten.add(TaskUpdate.ended(c.taskId(), c.attempt(), AttemptOutcome.FAILED, null,
                 "could not dispatch: " + e.getMessage(), null, null));
+    }
+
+    /** Hands a claimed attempt back unused (see {@link TaskUpdate.Kind#RELEASED}). */
+    void release(ClaimedTask c) {
+        unwritten.add(TaskUpdate.released(c.taskId(), c.attempt(), nodeId.get()));
+    }
+
+    /** Hands an owned attempt back unused, and forgets it; later reports of it are dropped. */
+    void release(InFlight t) {
+        forget(t);
+        release(t.claim);
+    }
+
+    private void forget(InFlight t) {
+        t.closed = true;
+        dispatcher.release(t);
+        ledger.remove(t);
     }
 
     /** A copy of the updates not yet written. */

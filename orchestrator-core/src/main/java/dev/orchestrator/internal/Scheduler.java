@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -56,6 +57,8 @@ final class Scheduler {
     private final Timers timers;
     private final PoisonIsolation isolation;
     private final NodeLease lease;
+    /** The executor types this node runs: it claims only their tasks. */
+    private final Set<String> executorTypes;
 
     private final AtomicBoolean signal = new AtomicBoolean();
     private volatile boolean stopping;
@@ -90,10 +93,11 @@ final class Scheduler {
         this.pacer = new ClaimPacer(config.maxConcurrency(), config.batchSize(), config.pollInterval(),
                 config.maxPollInterval());
         this.ledger = new Ledger(specs, executors, inbox, dispatcher);
-        this.reports = new Reports(ledger, dispatcher, pacer, listener, jitter);
+        this.reports = new Reports(ledger, dispatcher, pacer, listener, jitter, lease::nodeId);
         this.isolation = new PoisonIsolation(store);
         this.timers = new Timers(config, store, ledger, dispatcher, reports, new TakeOver(ledger, dispatcher, reports, pacer),
-                lease, executors);
+                lease, executors, this::fence);
+        this.executorTypes = Set.copyOf(executors.knownTypes());
     }
 
     void start() {
@@ -230,7 +234,7 @@ final class Scheduler {
         WriteAndClaim result;
         long t0 = System.nanoTime();
         try {
-            result = store.applyUpdatesAndClaim(batch, lease.nodeId(), limit, at);
+            result = store.applyUpdatesAndClaim(batch, lease.nodeId(), executorTypes, limit, at);
         } catch (RuntimeException e) {
             if (write && !StoreErrors.isTransient(e)) {
                 // The database rejects something in the batch: find it, write the rest.
@@ -303,7 +307,7 @@ final class Scheduler {
             }
         }
         String id = lease.fence();
-        timers.heartbeatNow();
+        timers.rejoin();
         pacer.request();
         log.error("node {} could not renew its lease within {}: fenced itself, stopped {} running attempts and dropped {} "
                 + "claimed ones (other nodes run them again); rejoining as {}", old, config.nodeLease(), stopped, unstarted, id);

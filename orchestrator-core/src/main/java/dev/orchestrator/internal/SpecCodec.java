@@ -38,6 +38,7 @@ final class SpecCodec {
             m.put("timeoutMs", s.timeout() == null ? null : s.timeout().toMillis());
             m.put("heartbeatTimeoutMs", s.heartbeatTimeout() == null ? null : s.heartbeatTimeout().toMillis());
             m.put("dependsOn", s.dependsOn());
+            m.put("maxLostAttempts", s.maxLostAttempts());
             steps.add(m);
         }
         root.put("steps", steps);
@@ -59,7 +60,9 @@ final class SpecCodec {
                     Duration.ofMillis((Long) m.get("initialBackoffMs")), Duration.ofMillis((Long) m.get("maxBackoffMs")));
             steps.add(new StepSpec((String) m.get("name"), (String) m.get("executor"), job,
                     ((Long) m.get("taskCount")).intValue(), retry, millis(m.get("timeoutMs")),
-                    millis(m.get("heartbeatTimeoutMs")), (List<String>) (List<?>) m.get("dependsOn")));
+                    millis(m.get("heartbeatTimeoutMs")), (List<String>) (List<?>) m.get("dependsOn"),
+                    m.get("maxLostAttempts") == null ? StepSpec.DEFAULT_MAX_LOST_ATTEMPTS
+                            : ((Long) m.get("maxLostAttempts")).intValue()));
         }
         return new WorkflowSpec((String) root.get("name"), steps);
     }

@@ -1,6 +1,7 @@
 package dev.orchestrator.internal;
 
 import dev.orchestrator.AttemptOutcome;
+import dev.orchestrator.TaskStatus;
 import dev.orchestrator.spi.ClaimedTask;
 import dev.orchestrator.spi.StatusUpdate;
 import dev.orchestrator.spi.TaskContext;
@@ -9,8 +10,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What this node does with the attempts of dead nodes it took over: follows (adopts) those
- * whose executor can, and records the others as lost so they run again. Loop thread only.
+ * What this node does with attempts it finds itself owning without knowing them (a dead node's,
+ * taken over; or its own, whose claim it never heard back from): releases those that never
+ * started, follows (adopts) those whose executor can, and records the others as lost so they
+ * run again, within the step's budget of lost attempts. Loop thread only.
  */
 final class TakeOver {
 
@@ -28,6 +31,10 @@ final class TakeOver {
 
     void handle(List<ClaimedTask> orphans, Instant now) {
         for (ClaimedTask c : orphans) {
+            if (c.status() == TaskStatus.DISPATCHED) {
+                reports.release(c); // claimed, never started: it runs again without using an attempt
+                continue;
+            }
             InFlight t;
             try {
                 t = ledger.own(c, now);
@@ -38,9 +45,15 @@ final class TakeOver {
             if (c.executionName() != null && t.executor.canAdopt()) {
                 adopt(t, c, now);
             } else {
-                // The outcome of an attempt on a dead node is unknown: record it as lost and run it again.
+                // The outcome of an attempt on a dead node is unknown: record it as lost and run it
+                // again, unless its node died too often: a task that kills its node must not walk the cluster.
                 t.start(now, false);
-                reports.end(t, AttemptOutcome.LOST, null, "lost: the node running it stopped heartbeating", null, now);
+                int lost = c.lostAttempts() + 1;
+                boolean again = lost <= t.step.maxLostAttempts();
+                reports.end(t, AttemptOutcome.LOST, null, again ? "lost: the node running it stopped heartbeating"
+                        : "lost: the node running it stopped heartbeating, " + lost + " times; more than the step's "
+                        + "maxLostAttempts (" + t.step.maxLostAttempts() + "), so the task fails: the node died every "
+                        + "time it ran", null, now, again);
                 pacer.request();
             }
         }

@@ -37,9 +37,16 @@ final class Timers {
     private Instant failingSince;
     /** No take-over before this: after an outage every node gets a full lease to renew first. */
     private Instant takeOverFrom = Instant.MIN;
+    /** Whether a heartbeat of this identity was accepted (its row exists in the store since). */
+    private boolean joined;
+    /** When to compare what the store says this node owns with what it runs. */
+    private Instant nextReconcile = Instant.MIN;
+    /** Called when the store says others declared this node dead. */
+    private final Runnable takenOver;
 
     Timers(OrchestratorConfig config, Store store, Ledger ledger, Dispatcher dispatcher, Reports reports, TakeOver takeOver,
-           NodeLease lease, ExecutorRegistry executors) {
+           NodeLease lease, ExecutorRegistry executors, Runnable takenOver) {
+        this.takenOver = takenOver;
         this.config = config;
         this.store = store;
         this.ledger = ledger;
@@ -67,9 +74,11 @@ final class Timers {
         return ledger.hasLimited() && nextLimitCheck.isBefore(nextHeartbeat) ? nextLimitCheck : nextHeartbeat;
     }
 
-    /** A heartbeat is due now, at once (after the node fenced itself). */
-    void heartbeatNow() {
+    /** The node rejoins under a new identity: heartbeat at once, and reconcile after joining. */
+    void rejoin() {
         nextHeartbeat = Instant.MIN;
+        nextReconcile = Instant.MIN;
+        joined = false;
     }
 
     /**
@@ -79,8 +88,9 @@ final class Timers {
      */
     private void heartbeat(Instant now, boolean stopping) {
         long sentAt = lease.now();
+        boolean existed;
         try {
-            store.heartbeat(lease.nodeId(), now);
+            existed = store.heartbeat(lease.nodeId(), now);
         } catch (RuntimeException e) {
             if (failingSince == null) {
                 failingSince = now;
@@ -91,6 +101,13 @@ final class Timers {
             log.warn("heartbeat failed (failing since {}); retrying in {}: {}", failingSince, retry, e.toString());
             return;
         }
+        if (joined && !existed) {
+            // Another node declared this one dead and took its tasks over: they may run there now.
+            log.error("node {} was declared dead by another node while it ran", lease.nodeId());
+            takenOver.run();
+            return;
+        }
+        joined = true;
         Duration validFor = lease.renewed(sentAt);
         executors.forEach(e -> e.leaseRenewed(validFor));
         if (failingSince != null) {
@@ -99,17 +116,47 @@ final class Timers {
             failingSince = null;
             takeOverFrom = now.plus(config.nodeLease());
         }
-        if (stopping || now.isBefore(takeOverFrom)) {
+        if (stopping) {
+            return;
+        }
+        if (!now.isBefore(nextReconcile)) {
+            nextReconcile = now.plus(config.nodeLease());
+            reconcile(now);
+        }
+        if (now.isBefore(takeOverFrom)) {
             return;
         }
         try {
-            List<ClaimedTask> orphans = store.takeOverDeadNodes(lease.nodeId(), now.minus(config.nodeLease()), now);
+            List<ClaimedTask> orphans = store.takeOverDeadNodes(lease.nodeId(), config.nodeLease(), now);
             if (!orphans.isEmpty()) {
                 log.info("took over {} tasks of dead nodes", orphans.size());
                 takeOver.handle(orphans, now);
             }
         } catch (RuntimeException e) {
             log.warn("take-over failed; retrying at the next heartbeat: {}", e.toString());
+        }
+    }
+
+    /**
+     * Finds the tasks the store says this node owns and it does not know (a claim whose answer
+     * was lost, a restart under the same id), and releases or recovers them. On start, then once
+     * a lease.
+     */
+    private void reconcile(Instant now) {
+        try {
+            List<ClaimedTask> unknown = new ArrayList<>();
+            for (ClaimedTask c : store.inFlightOf(lease.nodeId())) {
+                if (!ledger.owns(c.taskId())) {
+                    unknown.add(c);
+                }
+            }
+            if (!unknown.isEmpty()) {
+                log.warn("node {} owns {} tasks it did not know of; releasing or recovering them", lease.nodeId(),
+                        unknown.size());
+                takeOver.handle(unknown, now);
+            }
+        } catch (RuntimeException e) {
+            log.warn("ownership check failed; retrying in a lease: {}", e.toString());
         }
     }
 

@@ -35,7 +35,7 @@ final class UpdateSanitizer {
             error = error == null ? note : error + " " + note;
         }
         return new TaskUpdate(u.taskId(), u.attempt(), u.kind(), executionName, outputRef, u.outcome(), u.exitCode(),
-                error, tail, u.retryAt());
+                error, tail, u.retryAt(), u.owner());
     }
 
     /**

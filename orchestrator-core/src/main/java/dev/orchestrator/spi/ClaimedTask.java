@@ -20,10 +20,19 @@ import java.util.Map;
  * @param readyAt           when the task became ready (for dispatch-lag metrics), or {@code null} if unknown
  * @param startedAt         when the attempt was claimed: a take-over keeps the attempt's timeout counted from it;
  *                          {@code null} if unknown (then the timeout counts from dispatch)
+ * @param lostAttempts      how many earlier attempts of the task ended {@code LOST} (take-over only; 0 after a claim)
  */
 public record ClaimedTask(long taskId, long runId, long workflowVersionId, int stepIndex, int taskIndex, int attempt,
                           TaskStatus status, String executionName, Map<String, String> params, Instant readyAt,
-                          Instant startedAt) {
+                          Instant startedAt, int lostAttempts) {
+
+    /** A claimed task with no lost attempts counted. */
+    public ClaimedTask(long taskId, long runId, long workflowVersionId, int stepIndex, int taskIndex, int attempt,
+                       TaskStatus status, String executionName, Map<String, String> params, Instant readyAt,
+                       Instant startedAt) {
+        this(taskId, runId, workflowVersionId, stepIndex, taskIndex, attempt, status, executionName, params, readyAt,
+                startedAt, 0);
+    }
     /** Copies {@code params}. */
     public ClaimedTask {
         params = Map.copyOf(params);

@@ -1,8 +1,10 @@
 package dev.orchestrator.spi;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where an orchestrator keeps all of its state. Narrow and batch-shaped: the scheduler calls
@@ -71,6 +73,15 @@ public interface Store extends AutoCloseable {
     List<ClaimedTask> claimReady(String nodeId, int limit, Instant now);
 
     /**
+     * {@link #claimReady(String, int, Instant)} of only the tasks whose step needs one of
+     * {@code executorTypes} (or no particular type), so nodes with different executors share one
+     * store. The default ignores the types.
+     */
+    default List<ClaimedTask> claimReady(String nodeId, Set<String> executorTypes, int limit, Instant now) {
+        return claimReady(nodeId, limit, now);
+    }
+
+    /**
      * Applies a batch of attempt updates in one transaction: task rows, attempt rows, per-step
      * and per-run counters; when a step has ended, releases its dependent steps' tasks
      * ({@code WAITING -> PENDING}) if it succeeded or skips them (and their dependents) if it
@@ -87,24 +98,60 @@ public interface Store extends AutoCloseable {
      * instead of two on the scheduler's busiest path); the default makes the two calls.
      */
     default WriteAndClaim applyUpdatesAndClaim(List<TaskUpdate> updates, String nodeId, int limit, Instant now) {
+        return applyUpdatesAndClaim(updates, nodeId, null, limit, now);
+    }
+
+    /**
+     * {@link #applyUpdates} then, if {@code limit > 0}, {@link #claimReady(String, Set, int, Instant)}
+     * ({@code executorTypes} null for any type). The default makes the two calls.
+     */
+    default WriteAndClaim applyUpdatesAndClaim(List<TaskUpdate> updates, String nodeId, Set<String> executorTypes,
+                                               int limit, Instant now) {
         List<Long> ended = updates.isEmpty() ? List.of() : applyUpdates(updates, now);
-        List<ClaimedTask> claimed = limit > 0 ? claimReady(nodeId, limit, now) : List.of();
+        List<ClaimedTask> claimed = limit <= 0 ? List.of()
+                : executorTypes == null ? claimReady(nodeId, limit, now) : claimReady(nodeId, executorTypes, limit, now);
         return new WriteAndClaim(ended, claimed);
     }
 
     // ---- nodes
 
-    /** Records that {@code nodeId} is alive at {@code now} (inserting its row if needed). */
-    void heartbeat(String nodeId, Instant now);
+    /**
+     * Records that {@code nodeId} is alive (inserting its row if needed), on the store's clock:
+     * the database's time on a server database, {@code now} on an embedded one, so nodes never
+     * compare the wall clocks of different machines.
+     *
+     * @return whether the node's row existed; {@code false} for a new node, or for a node that
+     *         others declared dead (it must then fence itself)
+     */
+    boolean heartbeat(String nodeId, Instant now);
 
     /**
-     * Takes over the {@code DISPATCHED} and {@code RUNNING} tasks of dead nodes: nodes other
-     * than {@code nodeId} whose last heartbeat is before {@code expiredBefore}, and owners with
-     * no node row at all. Their tasks become owned by {@code nodeId} (status, attempt and
-     * execution name unchanged) and are returned; the dead nodes' rows are deleted. Concurrent
+     * Takes over the in-flight tasks of dead nodes: nodes other than {@code nodeId} whose last
+     * heartbeat is older than {@code lease} on the store's clock (see {@link #heartbeat}), and
+     * owners with no node row at all. One conditional write per table, so a node that renewed in
+     * time is never taken over. Tasks that were {@code DISPATCHED} (claimed, never reported
+     * running) are released: back to {@code PENDING} with their attempt unused. {@code RUNNING}
+     * tasks become owned by {@code nodeId} (status, attempt and execution name unchanged) and are
+     * returned with their count of lost attempts. The dead nodes' rows are deleted. Concurrent
      * take-overs never return the same task twice.
      */
-    List<ClaimedTask> takeOverDeadNodes(String nodeId, Instant expiredBefore, Instant now);
+    List<ClaimedTask> takeOverDeadNodes(String nodeId, Duration lease, Instant now);
+
+    /**
+     * The tasks the store says {@code nodeId} owns ({@code DISPATCHED} or {@code RUNNING}), so a
+     * node can release or recover those it does not know of (a claim whose acknowledgement was
+     * lost, a restart under the same id).
+     */
+    List<ClaimedTask> inFlightOf(String nodeId);
+
+    /**
+     * Called when an orchestrator starts scheduling on this store. A store that cannot be
+     * scheduled by several processes at once (an embedded database file) refuses a second
+     * process here with an {@link IllegalStateException} naming the file and the holder. The
+     * default does nothing.
+     */
+    default void acquireSchedulerLock(String nodeId) {
+    }
 
     /** Deletes a node's row (graceful shutdown); tasks it still owns become orphans to take over. */
     void removeNode(String nodeId);

@@ -21,9 +21,12 @@ import java.time.Instant;
  * @param retryAt       {@link Kind#ENDED} without success only: when set, the task goes back to
  *                      {@code PENDING} with {@code ready_at = retryAt} (it keeps its attempt
  *                      number; the next claim starts attempt + 1); when {@code null}, the task ends
+ * @param owner         {@link Kind#RELEASED} only: the node that holds the attempt; a release applies only
+ *                      while that node still owns the task (a late or repeated one changes nothing)
  */
 public record TaskUpdate(long taskId, int attempt, Kind kind, String executionName, String outputRef,
-                         AttemptOutcome outcome, Integer exitCode, String error, String outputTail, Instant retryAt) {
+                         AttemptOutcome outcome, Integer exitCode, String error, String outputTail, Instant retryAt,
+                         String owner) {
 
     /** Kinds of change. */
     public enum Kind {
@@ -32,17 +35,31 @@ public record TaskUpdate(long taskId, int attempt, Kind kind, String executionNa
         /** Records a heartbeat time on the task. */
         HEARTBEAT,
         /** The attempt ended; see {@link TaskUpdate#outcome()} and {@link TaskUpdate#retryAt()}. */
-        ENDED
+        ENDED,
+        /**
+         * The attempt is handed back unused: it never ran, or it stopped because its node shut
+         * down. The task goes back to {@code PENDING}, ready now, with its attempt number and no
+         * attempt row, as if it had never been claimed; no counter changes.
+         */
+        RELEASED
     }
 
     /** {@code DISPATCHED -> RUNNING}. */
     public static TaskUpdate running(long taskId, int attempt, String executionName, String outputRef) {
-        return new TaskUpdate(taskId, attempt, Kind.RUNNING, executionName, outputRef, null, null, null, null, null);
+        return new TaskUpdate(taskId, attempt, Kind.RUNNING, executionName, outputRef, null, null, null, null, null, null);
     }
 
     /** A heartbeat. */
     public static TaskUpdate heartbeat(long taskId, int attempt) {
-        return new TaskUpdate(taskId, attempt, Kind.HEARTBEAT, null, null, null, null, null, null, null);
+        return new TaskUpdate(taskId, attempt, Kind.HEARTBEAT, null, null, null, null, null, null, null, null);
+    }
+
+    /** Attempt {@code attempt}, held by node {@code owner}, is handed back unused (see {@link Kind#RELEASED}). */
+    public static TaskUpdate released(long taskId, int attempt, String owner) {
+        if (owner == null || owner.isEmpty()) {
+            throw new IllegalArgumentException("owner must not be empty for a release");
+        }
+        return new TaskUpdate(taskId, attempt, Kind.RELEASED, null, null, null, null, null, null, null, owner);
     }
 
     /** The attempt ended with {@code outcome}; {@code retryAt} non-null requeues the task. */
@@ -51,6 +68,6 @@ public record TaskUpdate(long taskId, int attempt, Kind kind, String executionNa
         if (outcome == null || outcome == AttemptOutcome.RUNNING) {
             throw new IllegalArgumentException("outcome must be an ended outcome, got " + outcome);
         }
-        return new TaskUpdate(taskId, attempt, Kind.ENDED, null, null, outcome, exitCode, error, outputTail, retryAt);
+        return new TaskUpdate(taskId, attempt, Kind.ENDED, null, null, outcome, exitCode, error, outputTail, retryAt, null);
     }
 }

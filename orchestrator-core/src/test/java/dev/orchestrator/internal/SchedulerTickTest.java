@@ -200,10 +200,15 @@ class SchedulerTickTest {
                 .satisfies(u -> assertThat(u.outcome()).isEqualTo(AttemptOutcome.SUCCEEDED));
     }
 
+    private static ClaimedTask running(long id, int attempt, int lostAttempts) {
+        return new ClaimedTask(id, 1, 1, 0, (int) id, attempt, TaskStatus.RUNNING, null, Map.of(), T0, T0.minusSeconds(40),
+                lostAttempts);
+    }
+
     @Test
     void aTakenOverAttemptWithoutAnExecutionIsRecordedLostAndRunsAgainAtOnce() {
         scheduler = scheduler(step());
-        store.orphans.add(task(8, 1, null, T0.minusSeconds(40)));
+        store.orphans.add(running(8, 1, 0));
         tickAt(Duration.ZERO);
 
         TaskUpdate lost = store.written(TaskUpdate.Kind.ENDED).getFirst();
@@ -211,6 +216,57 @@ class SchedulerTickTest {
         assertThat(lost.outcome()).isEqualTo(AttemptOutcome.LOST);
         assertThat(lost.retryAt()).isEqualTo(T0);
         assertThat(executor.adopted).isEmpty();
+    }
+
+    @Test
+    void aTaskWhoseNodeDiedMoreOftenThanItsBudgetFailsSayingSo() {
+        scheduler = scheduler(step().maxLostAttempts(2));
+        store.orphans.add(running(8, 3, 2));
+        tickAt(Duration.ZERO);
+
+        TaskUpdate lost = store.written(TaskUpdate.Kind.ENDED).getFirst();
+        assertThat(lost.outcome()).isEqualTo(AttemptOutcome.LOST);
+        assertThat(lost.retryAt()).as("no further attempt").isNull();
+        assertThat(lost.error()).contains("3 times").contains("maxLostAttempts (2)").contains("the node died every time");
+    }
+
+    @Test
+    void tasksTheStoreSaysThisNodeOwnsAndItDoesNotKnowAreReleasedOrRecovered() {
+        scheduler = scheduler(step());
+        // A claim whose answer was lost: the store says this node owns them.
+        store.owned.add(task(21, 1, null, null));
+        store.owned.add(running(22, 1, 0));
+        tickAt(Duration.ZERO);
+
+        assertThat(store.written(TaskUpdate.Kind.RELEASED)).extracting(TaskUpdate::taskId).containsExactly(21L);
+        assertThat(store.written(TaskUpdate.Kind.ENDED)).singleElement().satisfies(u -> {
+            assertThat(u.taskId()).isEqualTo(22L);
+            assertThat(u.outcome()).isEqualTo(AttemptOutcome.LOST);
+        });
+    }
+
+    @Test
+    void aNodeDeclaredDeadByOthersFencesItselfAtItsNextHeartbeat() {
+        scheduler = scheduler(step());
+        store.claimable.add(task(1, 1, null, null));
+        tickAt(Duration.ZERO);
+        assertThat(executor.started).containsOnlyKeys(1L);
+
+        store.declaredDead.add("node-a");
+        tickAt(Duration.ofSeconds(5));
+        assertThat(executor.cancelled).extracting(ctx -> ctx.taskId()).containsExactly(1L);
+        assertThat(scheduler.nodeId()).isEqualTo("node-a~1");
+    }
+
+    @Test
+    void aStoreErrorWhilePreparingAClaimedTaskHandsItBack() {
+        scheduler = scheduler(step());
+        store.failVersionReads = true;
+        store.claimable.add(new ClaimedTask(5, 1, 99, 0, 0, 1, TaskStatus.DISPATCHED, null, Map.of(), T0, null));
+        tickAt(Duration.ZERO);
+        tickAt(Duration.ofMillis(1));
+        assertThat(store.written(TaskUpdate.Kind.RELEASED)).extracting(TaskUpdate::taskId).containsExactly(5L);
+        assertThat(store.written(TaskUpdate.Kind.ENDED)).isEmpty();
     }
 
     @Test

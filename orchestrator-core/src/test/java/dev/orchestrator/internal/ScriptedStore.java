@@ -12,6 +12,7 @@ import dev.orchestrator.spi.TaskUpdate;
 import dev.orchestrator.spi.WorkflowRow;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +40,12 @@ final class ScriptedStore implements Store {
     boolean heartbeatsFail;
     final List<Instant> takeOverCutoffs = new ArrayList<>();
     int claims;
+    /** Nodes whose next heartbeat learns that others declared them dead. */
+    final java.util.Set<String> declaredDead = new java.util.HashSet<>();
+    /** While true, reading a workflow version fails as if the connection dropped. */
+    boolean failVersionReads;
+    /** What {@link #inFlightOf} answers. */
+    final List<ClaimedTask> owned = new ArrayList<>();
     /** Updates the "database" refuses, as PostgreSQL refuses text with NUL. */
     Predicate<TaskUpdate> rejects = u -> false;
     /** How many of the next writes fail as if the connection dropped. */
@@ -53,6 +60,9 @@ final class ScriptedStore implements Store {
 
     @Override
     public Optional<WorkflowRow> findWorkflowVersion(long versionId) {
+        if (failVersionReads) {
+            throw new IllegalStateException("store call failed", new SQLException("connection reset", "08006"));
+        }
         return Optional.ofNullable(versions.get(versionId));
     }
 
@@ -83,17 +93,24 @@ final class ScriptedStore implements Store {
     }
 
     @Override
-    public void heartbeat(String nodeId, Instant now) {
+    public boolean heartbeat(String nodeId, Instant now) {
         if (heartbeatsFail) {
             throw new IllegalStateException("store call failed", new SQLException("connection refused", "08006"));
         }
         heartbeats.add(now);
+        boolean existed = heartbeatNodes.contains(nodeId) && !declaredDead.remove(nodeId);
         heartbeatNodes.add(nodeId);
+        return existed;
     }
 
     @Override
-    public List<ClaimedTask> takeOverDeadNodes(String nodeId, Instant expiredBefore, Instant now) {
-        takeOverCutoffs.add(expiredBefore);
+    public List<ClaimedTask> inFlightOf(String nodeId) {
+        return List.copyOf(owned);
+    }
+
+    @Override
+    public List<ClaimedTask> takeOverDeadNodes(String nodeId, Duration lease, Instant now) {
+        takeOverCutoffs.add(now.minus(lease));
         List<ClaimedTask> out = List.copyOf(orphans);
         orphans.clear();
         return out;

@@ -965,24 +965,34 @@ public abstract class StoreContractTest {
     @DisplayName("nodes")
     class Nodes {
 
+        /** Take-over of nodes whose heartbeat is older than {@code expiredBefore}, seen at {@code now}. */
+        private List<ClaimedTask> takeOver(String node, Instant expiredBefore, Instant now) {
+            Duration lease = Duration.between(expiredBefore, now);
+            return store.takeOverDeadNodes(node, lease.isZero() ? Duration.ofMillis(1) : lease, now);
+        }
+
+        private List<ClaimedTask> claimRunning(String node, int limit, Instant now) {
+            List<ClaimedTask> cs = claim(node, limit, now);
+            apply(now, cs, c -> TaskUpdate.running(c.taskId(), c.attempt(), "exec-" + c.taskId(), null));
+            return cs;
+        }
+
         @Test
-        void takesOverTheInFlightTasksOfDeadNodesAndOrphans() {
+        void takesOverTheRunningTasksOfDeadNodesAndOrphansAndReleasesThoseNeverStarted() {
             RunRow run = run(workflow("etl"), T0, 6);
             store.heartbeat("dead", T0);
             store.heartbeat("alive", at(10_000));
             store.heartbeat("me", at(10_000));
             List<ClaimedTask> dead = claim("dead", 2, T0);
-            List<ClaimedTask> orphan = claim("orphan", 1, T0);
+            List<ClaimedTask> orphan = claimRunning("orphan", 1, T0);
             List<ClaimedTask> alive = claim("alive", 1, T0);
             List<ClaimedTask> mine = claim("me", 1, T0);
             apply(at(1), TaskUpdate.running(dead.get(0).taskId(), 1, "exec-dead", null));
 
-            List<ClaimedTask> taken = store.takeOverDeadNodes("me", at(5_000), at(10_001));
+            List<ClaimedTask> taken = takeOver("me", at(5_000), at(10_001));
 
-            Set<Long> expected = new HashSet<>();
-            dead.forEach(t -> expected.add(t.taskId()));
-            orphan.forEach(t -> expected.add(t.taskId()));
-            assertThat(taken).extracting(ClaimedTask::taskId).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(taken).extracting(ClaimedTask::taskId)
+                    .containsExactlyInAnyOrder(dead.get(0).taskId(), orphan.get(0).taskId());
             ClaimedTask running = taken.stream().filter(t -> t.taskId() == dead.get(0).taskId()).findFirst().orElseThrow();
             assertThat(running.status()).isEqualTo(TaskStatus.RUNNING);
             assertThat(running.executionName()).isEqualTo("exec-dead");
@@ -991,19 +1001,26 @@ public abstract class StoreContractTest {
             assertThat(running.params()).isEmpty();
             assertThat(running.workflowVersionId()).isEqualTo(run.workflowVersionId());
             assertThat(running.startedAt()).as("the attempt's claim time, for its timeout").isEqualTo(T0);
-            ClaimedTask dispatched = taken.stream().filter(t -> t.taskId() == dead.get(1).taskId()).findFirst().orElseThrow();
-            assertThat(dispatched.status()).isEqualTo(TaskStatus.DISPATCHED);
-            assertThat(dispatched.executionName()).isNull();
-
+            assertThat(running.lostAttempts()).isZero();
             for (ClaimedTask t : taken) {
                 TaskRow info = task(t);
                 assertThat(info.owner()).isEqualTo("me");
                 assertThat(info.attempt()).isEqualTo(1);
-                assertThat(info.status()).isEqualTo(t.status());
+                assertThat(info.status()).isEqualTo(TaskStatus.RUNNING);
             }
+
+            // The dead node's task that never started is released: pending, its attempt unused.
+            TaskRow released = task(dead.get(1));
+            assertThat(released.status()).isEqualTo(TaskStatus.PENDING);
+            assertThat(released.attempt()).isZero();
+            assertThat(released.owner()).isNull();
+            assertThat(store.listAttempts(released.id())).isEmpty();
+            assertThat(claim("me", 10, at(10_002))).extracting(ClaimedTask::taskId, ClaimedTask::attempt)
+                    .contains(org.assertj.core.api.Assertions.tuple(released.id(), 1));
+
             assertThat(task(alive.get(0)).owner()).isEqualTo("alive");
             assertThat(task(mine.get(0)).owner()).isEqualTo("me");
-            assertThat(store.takeOverDeadNodes("me", at(5_000), at(10_002))).isEmpty();
+            assertThat(takeOver("me", at(5_000), at(10_002))).isEmpty();
 
             // the new owner can finish a taken-over attempt
             apply(at(10_003), succeeded(running));
@@ -1013,27 +1030,29 @@ public abstract class StoreContractTest {
         @Test
         void deadNodeRowsAreDeleted() {
             run(workflow("etl"), T0, 2);
-            store.heartbeat("dead", T0);
+            assertThat(store.heartbeat("dead", T0)).as("a new node's row did not exist").isFalse();
+            assertThat(store.heartbeat("dead", at(1))).as("then it does").isTrue();
             store.heartbeat("me", at(10_000));
-            claim("dead", 1, T0);
-            store.takeOverDeadNodes("me", at(5_000), at(10_000));
+            claimRunning("dead", 1, T0);
+            takeOver("me", at(5_000), at(10_000));
 
-            // "dead" comes back without a heartbeat: it has no row any more, so its new task is an orphan
-            ClaimedTask late = claim("dead", 1, at(10_000)).get(0);
-            List<ClaimedTask> taken = store.takeOverDeadNodes("me", T0, at(10_001));
-
+            // "dead" comes back: its heartbeat says its row was gone (others declared it dead),
+            // and until it renews, a new task of it is an orphan.
+            ClaimedTask late = claimRunning("dead", 1, at(10_000)).get(0);
+            List<ClaimedTask> taken = takeOver("me", T0, at(10_001));
             assertThat(taken).extracting(ClaimedTask::taskId).containsExactly(late.taskId());
+            assertThat(store.heartbeat("dead", at(10_002))).isFalse();
         }
 
         @Test
         void neverTakesTheCallersOwnTasksNorTheTasksOfLiveNodes() {
             run(workflow("etl"), T0, 3);
             store.heartbeat("a", at(1_000));
-            claim("me", 1, T0);
-            ClaimedTask ofA = claim("a", 1, T0).get(0);
+            claimRunning("me", 1, T0);
+            ClaimedTask ofA = claimRunning("a", 1, T0).get(0);
 
-            assertThat(store.takeOverDeadNodes("me", at(1_000), at(2_000))).isEmpty();
-            assertThat(store.takeOverDeadNodes("me", at(1_001), at(2_000))).extracting(ClaimedTask::taskId)
+            assertThat(takeOver("me", at(1_000), at(2_000))).isEmpty();
+            assertThat(takeOver("me", at(1_001), at(2_000))).extracting(ClaimedTask::taskId)
                     .containsExactly(ofA.taskId());
         }
 
@@ -1044,32 +1063,92 @@ public abstract class StoreContractTest {
             apply(at(1), succeeded(cs.get(0)));
             apply(at(1), TaskUpdate.ended(cs.get(1).taskId(), 1, AttemptOutcome.FAILED, 1, "x", null, at(5)));
 
-            assertThat(store.takeOverDeadNodes("me", at(10), at(10))).isEmpty();
+            assertThat(takeOver("me", at(10), at(10))).isEmpty();
         }
 
         @Test
         void aHeartbeatKeepsANodeAlive() {
             run(workflow("etl"), T0, 1);
             store.heartbeat("n", T0);
-            claim("n", 1, T0);
+            claimRunning("n", 1, T0);
             store.heartbeat("n", at(60_000));
 
-            assertThat(store.takeOverDeadNodes("me", at(30_000), at(60_001))).isEmpty();
-            assertThat(store.takeOverDeadNodes("me", at(60_001), at(60_002))).hasSize(1);
+            assertThat(takeOver("me", at(30_000), at(60_001))).isEmpty();
+            assertThat(takeOver("me", at(60_001), at(60_002))).hasSize(1);
         }
 
         @Test
         void removeNodeTurnsItsTasksIntoOrphans() {
             run(workflow("etl"), T0, 1);
             store.heartbeat("n", at(1_000));
-            ClaimedTask c = claim("n", 1, T0).get(0);
-            assertThat(store.takeOverDeadNodes("me", at(500), at(1_000))).isEmpty();
+            ClaimedTask c = claimRunning("n", 1, T0).get(0);
+            assertThat(takeOver("me", at(500), at(1_000))).isEmpty();
 
             store.removeNode("n");
             store.removeNode("never-there");
 
-            assertThat(store.takeOverDeadNodes("me", at(500), at(1_000))).extracting(ClaimedTask::taskId)
+            assertThat(takeOver("me", at(500), at(1_000))).extracting(ClaimedTask::taskId)
                     .containsExactly(c.taskId());
+        }
+
+        @Test
+        void aTakenOverTaskCarriesItsCountOfLostAttempts() {
+            run(workflow("etl"), T0, 1);
+            ClaimedTask first = claimRunning("dead", 1, T0).get(0);
+            apply(at(1), TaskUpdate.ended(first.taskId(), 1, AttemptOutcome.LOST, null, "lost", null, at(1)));
+            ClaimedTask second = claimRunning("dead", 1, at(2)).get(0);
+            assertThat(second.attempt()).isEqualTo(2);
+
+            assertThat(takeOver("me", at(5_000), at(10_000))).singleElement()
+                    .satisfies(t -> assertThat(t.lostAttempts()).isEqualTo(1));
+        }
+
+        @Test
+        void inFlightOfListsWhatANodeOwns() {
+            run(workflow("etl"), T0, 4);
+            List<ClaimedTask> running = claimRunning("n", 1, T0);
+            List<ClaimedTask> dispatched = claim("n", 1, T0);
+            claim("other", 1, T0);
+
+            assertThat(store.inFlightOf("n")).extracting(ClaimedTask::taskId, ClaimedTask::status).containsExactly(
+                    org.assertj.core.api.Assertions.tuple(running.get(0).taskId(), TaskStatus.RUNNING),
+                    org.assertj.core.api.Assertions.tuple(dispatched.get(0).taskId(), TaskStatus.DISPATCHED));
+            assertThat(store.inFlightOf("nobody")).isEmpty();
+        }
+
+        @Test
+        void aReleasedAttemptLeavesNoTraceAndTheTaskIsClaimedAgain() {
+            RunRow run = run(workflow("etl"), T0, 1);
+            ClaimedTask c = claimRunning("n", 1, T0).get(0);
+            apply(at(1), TaskUpdate.released(c.taskId(), c.attempt(), "n"));
+
+            TaskRow t = task(c);
+            assertThat(t.status()).isEqualTo(TaskStatus.PENDING);
+            assertThat(t.attempt()).isZero();
+            assertThat(t.owner()).isNull();
+            assertThat(store.listAttempts(c.taskId())).isEmpty();
+            assertThat(findRun(run.id()).finished()).isZero();
+            // A late or repeated release changes nothing, even once the task is claimed again
+            // under the same attempt number: it names the node that held the attempt.
+            ClaimedTask again = claim("m", 1, at(2)).get(0);
+            assertThat(again.attempt()).isEqualTo(1);
+            apply(at(3), TaskUpdate.released(c.taskId(), 1, "n"));
+            apply(at(3), TaskUpdate.released(c.taskId(), 0, "m"));
+            assertThat(task(c).owner()).isEqualTo("m");
+            assertThat(task(c).status()).isEqualTo(TaskStatus.DISPATCHED);
+        }
+
+        @Test
+        void claimsTakeOnlyTasksOfTheExecutorTypesTheNodeHas() {
+            WorkflowRow wf = workflow("mixed");
+            run(wf, T0, new NewStep("local", 2, List.of(), "process"), new NewStep("remote", 2, List.of(), "cloudrun"),
+                    new NewStep("any", 1, List.of()));
+
+            List<ClaimedTask> local = store.claimReady("local-node", Set.of("process"), 10, at(1));
+            assertThat(local).extracting(ClaimedTask::stepIndex).containsExactlyInAnyOrder(0, 0, 2);
+            assertThat(store.claimReady("local-node", Set.of("process"), 10, at(2))).isEmpty();
+            assertThat(store.claimReady("remote-node", Set.of("cloudrun", "process"), 10, at(3)))
+                    .extracting(ClaimedTask::stepIndex).containsExactly(1, 1);
         }
 
         @Test
@@ -1077,6 +1156,7 @@ public abstract class StoreContractTest {
             run(workflow("etl"), T0, 600);
             store.heartbeat("dead", T0);
             List<ClaimedTask> lost = claimAll("dead", T0);
+            apply(T0, lost, c -> TaskUpdate.running(c.taskId(), c.attempt(), "exec", null));
             assertThat(lost).hasSize(600);
             int threads = 4;
             for (int i = 0; i < threads; i++) {
@@ -1084,7 +1164,7 @@ public abstract class StoreContractTest {
             }
 
             List<List<ClaimedTask>> results = Concurrently.run(threads,
-                    i -> () -> store.takeOverDeadNodes("taker-" + i, at(5_000), at(10_000)));
+                    i -> () -> takeOver("taker-" + i, at(5_000), at(10_000)));
 
             List<Long> all = results.stream().flatMap(List::stream).map(ClaimedTask::taskId).toList();
             assertThat(all).doesNotHaveDuplicates().hasSize(600);

@@ -15,10 +15,12 @@ import dev.orchestrator.spi.WriteAndClaim;
 
 import javax.sql.DataSource;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@link Store} on PostgreSQL or SQLite, through jOOQ, with Flyway migrations and a HikariCP
@@ -194,10 +196,21 @@ public final class JdbcStore implements Store {
         return engine.claimReady(nodeId, limit, now);
     }
 
+    @Override
+    public List<ClaimedTask> claimReady(String nodeId, Set<String> executorTypes, int limit, Instant now) {
+        return engine.claimReady(nodeId, executorTypes, limit, now);
+    }
+
     /** Both in one transaction: one commit for the scheduler's write and its next claim. */
     @Override
     public WriteAndClaim applyUpdatesAndClaim(List<TaskUpdate> updates, String nodeId, int limit, Instant now) {
         return engine.applyUpdatesAndClaim(updates, nodeId, limit, now);
+    }
+
+    @Override
+    public WriteAndClaim applyUpdatesAndClaim(List<TaskUpdate> updates, String nodeId, Set<String> executorTypes,
+                                              int limit, Instant now) {
+        return engine.applyUpdatesAndClaim(updates, nodeId, executorTypes, limit, now);
     }
 
     @Override
@@ -206,13 +219,23 @@ public final class JdbcStore implements Store {
     }
 
     @Override
-    public void heartbeat(String nodeId, Instant now) {
-        engine.heartbeat(nodeId, now);
+    public boolean heartbeat(String nodeId, Instant now) {
+        return engine.heartbeat(nodeId, now);
     }
 
     @Override
-    public List<ClaimedTask> takeOverDeadNodes(String nodeId, Instant expiredBefore, Instant now) {
-        return engine.takeOverDeadNodes(nodeId, expiredBefore, now);
+    public List<ClaimedTask> takeOverDeadNodes(String nodeId, Duration lease, Instant now) {
+        return engine.takeOverDeadNodes(nodeId, lease, now);
+    }
+
+    @Override
+    public List<ClaimedTask> inFlightOf(String nodeId) {
+        return engine.inFlightOf(nodeId);
+    }
+
+    @Override
+    public void acquireSchedulerLock(String nodeId) {
+        engine.acquireSchedulerLock(nodeId);
     }
 
     @Override

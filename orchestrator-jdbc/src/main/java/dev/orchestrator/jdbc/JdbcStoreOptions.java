@@ -32,12 +32,14 @@ public final class JdbcStoreOptions {
     private final String tablePrefix;
     private final int poolSize;
     private final boolean migrate;
+    private final boolean databaseClock;
 
     private JdbcStoreOptions(Builder b) {
         this.schema = b.schema;
         this.tablePrefix = b.tablePrefix;
         this.poolSize = b.poolSize;
         this.migrate = b.migrate;
+        this.databaseClock = b.databaseClock;
     }
 
     /** The default options: schema {@code public}, prefix {@code orc_}, the dialect's pool size, migrations on. */
@@ -57,6 +59,7 @@ public final class JdbcStoreOptions {
         b.tablePrefix = tablePrefix;
         b.poolSize = poolSize;
         b.migrate = migrate;
+        b.databaseClock = databaseClock;
         return b;
     }
 
@@ -94,21 +97,31 @@ public final class JdbcStoreOptions {
         return migrate;
     }
 
+    /**
+     * Whether node heartbeats and liveness use the database server's clock (PostgreSQL), so the
+     * nodes never compare their own machines' clocks. Default {@code true}; SQLite always uses the
+     * one process's clock.
+     */
+    public boolean databaseClock() {
+        return databaseClock;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof JdbcStoreOptions other && schema.equals(other.schema)
-                && tablePrefix.equals(other.tablePrefix) && poolSize == other.poolSize && migrate == other.migrate;
+                && tablePrefix.equals(other.tablePrefix) && poolSize == other.poolSize && migrate == other.migrate
+                && databaseClock == other.databaseClock;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(schema, tablePrefix, poolSize, migrate);
+        return Objects.hash(schema, tablePrefix, poolSize, migrate, databaseClock);
     }
 
     @Override
     public String toString() {
         return "JdbcStoreOptions{schema=" + schema + ", tablePrefix=" + tablePrefix + ", poolSize="
-                + (poolSize == 0 ? "default" : poolSize) + ", migrate=" + migrate + "}";
+                + (poolSize == 0 ? "default" : poolSize) + ", migrate=" + migrate + ", databaseClock=" + databaseClock + "}";
     }
 
     /**
@@ -120,6 +133,7 @@ public final class JdbcStoreOptions {
         private String tablePrefix = DEFAULT_TABLE_PREFIX;
         private int poolSize;
         private boolean migrate = true;
+        private boolean databaseClock = true;
 
         private Builder() {
         }
@@ -191,6 +205,17 @@ public final class JdbcStoreOptions {
          */
         public Builder migrate(boolean migrate) {
             this.migrate = migrate;
+            return this;
+        }
+
+        /**
+         * Whether node heartbeats and liveness use the PostgreSQL server's clock. Default
+         * {@code true}. Turn it off only where a test controls time through the {@code now} it
+         * passes to the store: then the callers' clocks are compared, which several machines must
+         * keep in step.
+         */
+        public Builder databaseClock(boolean databaseClock) {
+            this.databaseClock = databaseClock;
             return this;
         }
 

@@ -64,6 +64,7 @@ CREATE TABLE ${prefix}tasks (
     run_id         bigint  NOT NULL REFERENCES ${prefix}runs (id),
     step_index     integer NOT NULL,
     task_index     integer NOT NULL,
+    executor       text,  -- the executor type the task needs; NULL: any node
     status         text    NOT NULL,
     attempt        integer NOT NULL DEFAULT 0,
     ready_at       bigint,

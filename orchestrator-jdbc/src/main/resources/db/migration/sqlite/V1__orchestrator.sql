@@ -64,6 +64,7 @@ CREATE TABLE ${prefix}tasks (
     run_id         INTEGER NOT NULL REFERENCES ${prefix}runs (id),
     step_index     INTEGER NOT NULL,
     task_index     INTEGER NOT NULL,
+    executor       TEXT,  -- the executor type the task needs; NULL: any node
     status         TEXT    NOT NULL,
     attempt        INTEGER NOT NULL DEFAULT 0,
     ready_at       INTEGER,

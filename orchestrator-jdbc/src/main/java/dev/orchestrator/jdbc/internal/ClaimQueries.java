@@ -3,6 +3,7 @@ package dev.orchestrator.jdbc.internal;
 import dev.orchestrator.RunStatus;
 import dev.orchestrator.TaskStatus;
 import dev.orchestrator.spi.ClaimedTask;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static dev.orchestrator.jdbc.internal.Col.ATTEMPT;
 import static dev.orchestrator.jdbc.internal.Col.EXECUTION_NAME;
@@ -46,10 +48,12 @@ final class ClaimQueries {
     private final DialectSupport dialect;
     private final TaskWriter writer;
     private final String beforeClaim;
-    private final Stmt claim;
+    private final DSLContext renderer;
+    /** Claim and ready-check statements per sorted set of executor types. */
+    private final Map<List<String>, Stmt> claims = new ConcurrentHashMap<>();
+    private final Map<List<String>, Stmt> anyReady = new ConcurrentHashMap<>();
     private final Stmt runInfo;
     private final Stmt startRuns;
-    private final Stmt anyReady;
 
     /** The claim for {@code tables} on {@code dialect}, rendered once with {@code r} and run by {@code jdbc}. */
     public ClaimQueries(Tables tables, DialectSupport dialect, DSLContext r, Jdbc jdbc, TaskWriter writer) {
@@ -58,42 +62,83 @@ final class ClaimQueries {
         this.dialect = dialect;
         this.writer = writer;
         this.beforeClaim = dialect.beforeClaimSql();
-        var candidates = dialect.lockCandidates(r.select(ID).from(t.tasks)
-                .where(STATUS.eq(Statuses.lit(TaskStatus.PENDING))).and(READY_AT.le(DSL.param(SQLDataType.BIGINT)))
-                .orderBy(READY_AT, ID).limit(DSL.param(SQLDataType.INTEGER)));
-        this.claim = Stmt.of(r, r.update(t.tasks)
-                .set(STATUS, Statuses.lit(TaskStatus.DISPATCHED))
-                .set(OWNER, DSL.param(SQLDataType.VARCHAR))
-                .set(ATTEMPT, ATTEMPT.plus(DSL.inline(1)))
-                .set(STARTED_AT, DSL.param(SQLDataType.BIGINT))
-                .set(HEARTBEAT_AT, DSL.param(SQLDataType.BIGINT))
-                .set(EXECUTION_NAME, DSL.castNull(SQLDataType.VARCHAR))
-                .where(ID.in(candidates))
-                .returningResult(ID, RUN_ID, STEP_INDEX, TASK_INDEX, ATTEMPT, READY_AT), 5);
+        this.renderer = r;
         this.runInfo = Stmt.of(r, r.select(ID, Col.WORKFLOW_VERSION_ID, Col.PARAMS_JSON, STATUS).from(t.runs)
                 .where(dialect.idIn(ID)), 1);
         this.startRuns = Stmt.of(r, r.update(t.runs).set(STATUS, Statuses.lit(RunStatus.RUNNING))
                 .set(STARTED_AT, DSL.param(SQLDataType.BIGINT))
                 .where(dialect.idIn(ID))
                 .and(STATUS.eq(Statuses.lit(RunStatus.PENDING))), 2);
-        this.anyReady = Stmt.of(r, r.selectOne().from(t.tasks).where(STATUS.eq(Statuses.lit(TaskStatus.PENDING)))
-                .and(READY_AT.le(DSL.param(SQLDataType.BIGINT))).limit(DSL.inline(1)), 1);
     }
 
-    /** Whether any task is ready at {@code now}: one read, no transaction, for idle polls. */
-    public boolean anyReady(Connection c, long now) throws SQLException {
+    /** The claim statement of a node that runs {@code types} (sorted; empty: any type), rendered once. */
+    private Stmt claimStatement(List<String> types) {
+        return claims.computeIfAbsent(types, k -> {
+            var candidates = dialect.lockCandidates(renderer.select(ID).from(t.tasks)
+                    .where(STATUS.eq(Statuses.lit(TaskStatus.PENDING))).and(READY_AT.le(DSL.param(SQLDataType.BIGINT)))
+                    .and(typeFilter(k))
+                    .orderBy(READY_AT, ID).limit(DSL.param(SQLDataType.INTEGER)));
+            return Stmt.of(renderer, renderer.update(t.tasks)
+                    .set(STATUS, Statuses.lit(TaskStatus.DISPATCHED))
+                    .set(OWNER, DSL.param(SQLDataType.VARCHAR))
+                    .set(ATTEMPT, ATTEMPT.plus(DSL.inline(1)))
+                    .set(STARTED_AT, DSL.param(SQLDataType.BIGINT))
+                    .set(HEARTBEAT_AT, DSL.param(SQLDataType.BIGINT))
+                    .set(EXECUTION_NAME, DSL.castNull(SQLDataType.VARCHAR))
+                    .where(ID.in(candidates))
+                    .returningResult(ID, RUN_ID, STEP_INDEX, TASK_INDEX, ATTEMPT, READY_AT), 5 + k.size());
+        });
+    }
+
+    /** Whether any task of {@code types} is ready, rendered once per set of types. */
+    private Stmt anyReadyStatement(List<String> types) {
+        return anyReady.computeIfAbsent(types, k -> Stmt.of(renderer, renderer.selectOne().from(t.tasks)
+                .where(STATUS.eq(Statuses.lit(TaskStatus.PENDING))).and(READY_AT.le(DSL.param(SQLDataType.BIGINT)))
+                .and(typeFilter(k)).limit(DSL.inline(1)), 1 + k.size()));
+    }
+
+    /** Tasks that need no particular executor, or one of {@code types}; every task if {@code types} is empty. */
+    private static Condition typeFilter(List<String> types) {
+        if (types.isEmpty()) {
+            return DSL.noCondition();
+        }
+        return Col.EXECUTOR.isNull().or(Col.EXECUTOR.in(types.stream().map(x -> DSL.param(SQLDataType.VARCHAR)).toList()));
+    }
+
+    /** {@code types} as the sorted key of the statement caches; empty for any type. */
+    static List<String> typeKey(Set<String> types) {
+        return types == null ? List.of() : types.stream().sorted().toList();
+    }
+
+    /** Whether any task of {@code types} is ready at {@code now}: one read, no transaction, for idle polls. */
+    public boolean anyReady(Connection c, List<String> types, long now) throws SQLException {
         boolean[] found = {false};
-        jdbc.query(c, anyReady, new Object[]{now}, rs -> found[0] = true);
+        Object[] args = new Object[1 + types.size()];
+        args[0] = now;
+        for (int i = 0; i < types.size(); i++) {
+            args[1 + i] = types.get(i);
+        }
+        jdbc.query(c, anyReadyStatement(types), args, rs -> found[0] = true);
         return found[0];
     }
 
-    /** Claims up to {@code limit} ready tasks for {@code nodeId}. */
-    public List<ClaimedTask> claim(Connection c, String nodeId, int limit, long now) throws SQLException {
+    /** Claims up to {@code limit} ready tasks of {@code types} (see {@link #typeKey}) for {@code nodeId}. */
+    public List<ClaimedTask> claim(Connection c, String nodeId, List<String> types, int limit, long now)
+            throws SQLException {
         if (beforeClaim != null) {
             jdbc.execute(c, beforeClaim);
         }
         List<long[]> rows = new ArrayList<>(Math.min(limit, 1024));
-        jdbc.query(c, claim, new Object[]{nodeId, now, now, now, limit}, rs -> rows.add(new long[]{
+        Object[] args = new Object[5 + types.size()];
+        args[0] = nodeId;
+        args[1] = now;
+        args[2] = now;
+        args[3] = now;
+        for (int i = 0; i < types.size(); i++) {
+            args[4 + i] = types.get(i);
+        }
+        args[4 + types.size()] = limit;
+        jdbc.query(c, claimStatement(types), args, rs -> rows.add(new long[]{
                 rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getLong(6)}));
         if (rows.isEmpty()) {
             return List.of();

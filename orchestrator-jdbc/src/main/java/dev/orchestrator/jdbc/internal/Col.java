@@ -69,6 +69,8 @@ final class Col {
     public static final Field<Long> READY_AT = DSL.field(DSL.name("ready_at"), SQLDataType.BIGINT);
     /** Column {@code owner}. */
     public static final Field<String> OWNER = DSL.field(DSL.name("owner"), SQLDataType.VARCHAR);
+    /** Column {@code executor}: the executor type a task needs, or NULL for any. */
+    public static final Field<String> EXECUTOR = DSL.field(DSL.name("executor"), SQLDataType.VARCHAR);
     /** Column {@code execution_name}. */
     public static final Field<String> EXECUTION_NAME = DSL.field(DSL.name("execution_name"), SQLDataType.VARCHAR);
     /** Column {@code heartbeat_at}. */

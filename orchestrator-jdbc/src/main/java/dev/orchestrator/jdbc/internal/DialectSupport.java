@@ -37,6 +37,13 @@ interface DialectSupport {
     /** The bind value of {@link #idIn} for {@code ids}. */
     Object ids(java.util.Collection<Long> ids);
 
+    /**
+     * The store's clock in epoch milliseconds for node liveness: the database server's own time
+     * where there is a server (so nodes never compare their machines' clocks), else {@code now},
+     * the one process's clock.
+     */
+    Field<Long> clockMillis(long now);
+
     /** Adds the row locking a claim's candidate query needs, if any. */
     Select<Record1<Long>> lockCandidates(SelectForUpdateStep<Record1<Long>> candidates);
 }

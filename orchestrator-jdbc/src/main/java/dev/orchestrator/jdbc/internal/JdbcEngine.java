@@ -18,7 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Set;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -44,10 +47,14 @@ public final class JdbcEngine implements Store {
     private final ClaimQueries claims;
     private final UpdateApplier updates;
     private final NodeQueries nodes;
+    private final Dialect dialect;
+    /** The SQLite file this store schedules, once {@link #acquireSchedulerLock} took its lock. */
+    private volatile Path lockedFile;
 
     private JdbcEngine(DataSource dataSource, HikariDataSource ownedPool, Dialect dialect, JdbcStoreOptions options) {
         this.ownedPool = ownedPool;
-        DialectSupport support = dialect == Dialect.SQLITE ? new SqliteSupport() : new PostgresSupport(options.schema());
+        DialectSupport support = dialect == Dialect.SQLITE ? new SqliteSupport()
+                : new PostgresSupport(options.schema(), options.databaseClock());
         this.db = new Database(dataSource, support.sqlDialect(), support.singleWriter());
         Tables tables = new Tables(support.schema(), options.tablePrefix());
         var renderer = db.renderer();
@@ -57,8 +64,10 @@ public final class JdbcEngine implements Store {
         this.tasks = new TaskQueries(tables);
         TaskWriter writer = new TaskWriter(tables, support.binder(renderer, db.jdbc()));
         this.claims = new ClaimQueries(tables, support, renderer, db.jdbc(), writer);
-        this.updates = new UpdateApplier(tables, renderer, db.jdbc(), support, writer);
-        this.nodes = new NodeQueries(tables, claims);
+        Releases releases = new Releases(tables);
+        this.updates = new UpdateApplier(tables, renderer, db.jdbc(), support, writer, releases);
+        this.nodes = new NodeQueries(tables, claims, support, releases);
+        this.dialect = dialect;
     }
 
     /**
@@ -175,6 +184,12 @@ public final class JdbcEngine implements Store {
 
     @Override
     public List<ClaimedTask> claimReady(String nodeId, int limit, Instant now) {
+        return claimReady(nodeId, null, limit, now);
+    }
+
+    @Override
+    public List<ClaimedTask> claimReady(String nodeId, Set<String> executorTypes, int limit, Instant now) {
+        List<String> types = ClaimQueries.typeKey(executorTypes);
         requireText(nodeId, "nodeId");
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, got " + limit);
@@ -182,10 +197,10 @@ public final class JdbcEngine implements Store {
         long at = Millis.required(now, "now");
         // After an empty claim (an idle node polling), look with one read before opening a write
         // transaction: an idle poll then costs one statement.
-        if (lastClaimEmpty && !db.read("claimReady", (ctx, c) -> claims.anyReady(c, at))) {
+        if (lastClaimEmpty && !db.read("claimReady", (ctx, c) -> claims.anyReady(c, types, at))) {
             return List.of();
         }
-        List<ClaimedTask> claimed = db.write("claimReady", (ctx, c) -> claims.claim(c, nodeId, limit, at));
+        List<ClaimedTask> claimed = db.write("claimReady", (ctx, c) -> claims.claim(c, nodeId, types, limit, at));
         lastClaimEmpty = claimed.isEmpty();
         return claimed;
     }
@@ -193,14 +208,22 @@ public final class JdbcEngine implements Store {
     /** Both in one transaction: one commit for the scheduler's write and its next claim. */
     @Override
     public WriteAndClaim applyUpdatesAndClaim(List<TaskUpdate> batch, String nodeId, int limit, Instant now) {
+        return applyUpdatesAndClaim(batch, nodeId, null, limit, now);
+    }
+
+    /** Both in one transaction: one commit for the scheduler's write and its next claim. */
+    @Override
+    public WriteAndClaim applyUpdatesAndClaim(List<TaskUpdate> batch, String nodeId, Set<String> executorTypes,
+                                              int limit, Instant now) {
         Objects.requireNonNull(batch, "updates must not be null");
         if (batch.isEmpty() || limit < 1) {
-            return Store.super.applyUpdatesAndClaim(batch, nodeId, limit, now);
+            return Store.super.applyUpdatesAndClaim(batch, nodeId, executorTypes, limit, now);
         }
+        List<String> types = ClaimQueries.typeKey(executorTypes);
         requireText(nodeId, "nodeId");
         long at = Millis.required(now, "now");
         WriteAndClaim result = db.write("applyUpdatesAndClaim", (ctx, c) -> new WriteAndClaim(
-                updates.apply(ctx, c, batch, at), claims.claim(c, nodeId, limit, at)));
+                updates.apply(ctx, c, batch, at), claims.claim(c, nodeId, types, limit, at)));
         lastClaimEmpty = result.claimed().isEmpty();
         return result;
     }
@@ -216,24 +239,44 @@ public final class JdbcEngine implements Store {
     }
 
     @Override
-    public void heartbeat(String nodeId, Instant now) {
+    public boolean heartbeat(String nodeId, Instant now) {
         requireText(nodeId, "nodeId");
         long at = Millis.required(now, "now");
-        db.write("heartbeat", (ctx, c) -> {
-            nodes.heartbeat(ctx, nodeId, at);
-            return null;
-        });
+        return db.write("heartbeat", (ctx, c) -> nodes.heartbeat(ctx, nodeId, at));
     }
 
     @Override
-    public List<ClaimedTask> takeOverDeadNodes(String nodeId, Instant expiredBefore, Instant now) {
+    public List<ClaimedTask> takeOverDeadNodes(String nodeId, Duration lease, Instant now) {
         requireText(nodeId, "nodeId");
-        long before = Millis.required(expiredBefore, "expiredBefore");
+        if (lease == null || lease.isNegative() || lease.isZero()) {
+            throw new IllegalArgumentException("lease must be positive, got " + lease);
+        }
+        long leaseMillis = lease.toMillis();
         long at = Millis.required(now, "now");
-        if (!db.read("takeOverDeadNodes", (ctx, c) -> nodes.anythingDead(ctx, nodeId, before))) {
+        if (!db.read("takeOverDeadNodes", (ctx, c) -> nodes.anythingDead(ctx, nodeId, leaseMillis, at))) {
             return List.of();
         }
-        return db.write("takeOverDeadNodes", (ctx, c) -> nodes.takeOver(ctx, nodeId, before, at));
+        return db.write("takeOverDeadNodes", (ctx, c) -> nodes.takeOver(ctx, nodeId, leaseMillis, at));
+    }
+
+    @Override
+    public List<ClaimedTask> inFlightOf(String nodeId) {
+        requireText(nodeId, "nodeId");
+        return db.read("inFlightOf", (ctx, c) -> nodes.inFlightOf(ctx, nodeId));
+    }
+
+    /** On SQLite, one process schedules a file: see {@link SchedulerLock}. */
+    @Override
+    public void acquireSchedulerLock(String nodeId) {
+        if (dialect != Dialect.SQLITE || lockedFile != null) {
+            return;
+        }
+        String url = db.read("acquireSchedulerLock", (ctx, c) -> c.getMetaData().getURL());
+        Path file = url == null ? null : SchedulerLock.databaseFile(url);
+        if (file != null) {
+            SchedulerLock.acquire(file, nodeId);
+            lockedFile = file;
+        }
     }
 
     @Override
@@ -248,6 +291,11 @@ public final class JdbcEngine implements Store {
     /** Closes the connection pool this store created; a given {@code DataSource} stays open. */
     @Override
     public void close() {
+        Path locked = lockedFile;
+        if (locked != null) {
+            lockedFile = null;
+            SchedulerLock.release(locked);
+        }
         db.close();
         if (ownedPool != null) {
             ownedPool.close();

@@ -18,7 +18,7 @@ import java.util.Collection;
  *
  * @param schema the schema that holds the tables
  */
-record PostgresSupport(String schema) implements DialectSupport {
+record PostgresSupport(String schema, boolean databaseClock) implements DialectSupport {
 
     @Override
     public SQLDialect sqlDialect() {
@@ -54,6 +54,18 @@ record PostgresSupport(String schema) implements DialectSupport {
     @Override
     public Object ids(Collection<Long> ids) {
         return ids.toArray(Long[]::new);
+    }
+
+    /**
+     * The server's time ({@code clock_timestamp()} moves within a transaction, unlike {@code now()}),
+     * or {@code now} when the options turned the database clock off.
+     */
+    @Override
+    public Field<Long> clockMillis(long now) {
+        if (!databaseClock) {
+            return DSL.val(now);
+        }
+        return DSL.field("(extract(epoch from clock_timestamp()) * 1000)::bigint", SQLDataType.BIGINT);
     }
 
     @Override

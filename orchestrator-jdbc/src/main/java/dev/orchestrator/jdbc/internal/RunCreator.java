@@ -45,9 +45,9 @@ final class RunCreator {
                 .values(DSL.param(SQLDataType.BIGINT), DSL.param(SQLDataType.INTEGER),
                         DSL.param(SQLDataType.INTEGER)), 3);
         this.insertTask = Stmt.of(renderer, renderer.insertInto(t.tasks, Col.RUN_ID, Col.STEP_INDEX, Col.TASK_INDEX,
-                        Col.STATUS, Col.READY_AT)
+                        Col.STATUS, Col.READY_AT, Col.EXECUTOR)
                 .values(DSL.param(SQLDataType.BIGINT), DSL.param(SQLDataType.INTEGER), DSL.param(SQLDataType.INTEGER),
-                        DSL.param(SQLDataType.VARCHAR), DSL.param(SQLDataType.BIGINT)), 5);
+                        DSL.param(SQLDataType.VARCHAR), DSL.param(SQLDataType.BIGINT), DSL.param(SQLDataType.VARCHAR)), 6);
     }
 
     /** Checks {@code run} before anything is written. */
@@ -137,7 +137,7 @@ final class RunCreator {
             String status = waiting ? TaskStatus.WAITING.name() : TaskStatus.PENDING.name();
             Long readyAt = waiting ? null : now;
             for (int k = 0; k < s.taskCount(); k++) {
-                taskRows.add(new Object[]{runId, i, k, status, readyAt});
+                taskRows.add(new Object[]{runId, i, k, status, readyAt, s.executor()});
             }
         }
         JdbcBatch.run(c, insertStep.sql(), stepRows);

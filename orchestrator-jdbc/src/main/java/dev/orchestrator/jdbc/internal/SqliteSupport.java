@@ -55,6 +55,12 @@ record SqliteSupport() implements DialectSupport {
         return json.append(']').toString();
     }
 
+    /** One process writes a SQLite file: its clock is the store's clock. */
+    @Override
+    public Field<Long> clockMillis(long now) {
+        return DSL.val(now);
+    }
+
     @Override
     public Select<Record1<Long>> lockCandidates(SelectForUpdateStep<Record1<Long>> candidates) {
         return candidates;

@@ -45,14 +45,17 @@ final class UpdateApplier {
     private final DialectSupport dialect;
     private final StepCascade cascade;
     private final TaskWriter writer;
+    private final Releases releases;
     private final Stmt stepCounters;
     private final Stmt endSteps;
     private final Stmt runCounters;
     private final Stmt endRuns;
 
     /** Statements for {@code tables}, rendered once with {@code r}; task rows written by {@code writer}. */
-    public UpdateApplier(Tables tables, DSLContext r, Jdbc jdbc, DialectSupport dialect, TaskWriter writer) {
+    public UpdateApplier(Tables tables, DSLContext r, Jdbc jdbc, DialectSupport dialect, TaskWriter writer,
+                         Releases releases) {
         Tables t = tables;
+        this.releases = releases;
         this.jdbc = jdbc;
         this.dialect = dialect;
         this.cascade = new StepCascade(tables);
@@ -90,6 +93,7 @@ final class UpdateApplier {
         List<TaskUpdate> running = new ArrayList<>();
         List<TaskUpdate> heartbeats = new ArrayList<>();
         List<TaskUpdate> ended = new ArrayList<>();
+        List<TaskUpdate> released = new ArrayList<>();
         for (TaskUpdate u : updates) {
             if (u == null || u.kind() == null) {
                 throw new IllegalArgumentException("updates must not contain null updates or kinds");
@@ -97,6 +101,7 @@ final class UpdateApplier {
             switch (u.kind()) {
                 case RUNNING -> running.add(u);
                 case HEARTBEAT -> heartbeats.add(u);
+                case RELEASED -> released.add(u);
                 case ENDED -> {
                     if (u.outcome() == null || u.outcome() == AttemptOutcome.RUNNING) {
                         throw new IllegalArgumentException("ENDED update of task " + u.taskId()
@@ -112,6 +117,9 @@ final class UpdateApplier {
         }
         applyRunning(c, running, now);
         applyHeartbeats(c, heartbeats, now);
+        if (!released.isEmpty()) {
+            releases.apply(ctx, released, now);
+        }
         if (ended.isEmpty()) {
             return List.of();
         }
