@@ -48,7 +48,7 @@ class CloudRunExecutorTest {
         fake.close();
     }
 
-    CloudRunExecutor executor(CloudRunExecutor.Builder builder) {
+    CloudRunExecutor executor(CloudRunExecutorBuilder builder) {
         var e = builder.build();
         executors.add(e);
         return e;

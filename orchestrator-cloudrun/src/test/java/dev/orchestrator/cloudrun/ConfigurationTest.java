@@ -76,6 +76,14 @@ class ConfigurationTest {
         assertThatThrownBy(() -> CloudRunExecutor.builder().pollInterval(Duration.ofSeconds(10))
                 .maxPollInterval(Duration.ofSeconds(1)).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("maxPollInterval");
+        assertThatThrownBy(() -> b.runJobRate(0, Duration.ofSeconds(10)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("runJobRate permits must be at least 1, got 0");
+        assertThatThrownBy(() -> b.runJobRate(5, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("runJobRate window must be positive, got PT0S");
+        assertThatThrownBy(() -> b.retryBackoff(Duration.ofSeconds(5), Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("retryMaxDelay must be at least retryInitialDelay (PT5S), got PT1S");
+        assertThatThrownBy(() -> b.clock(null)).isInstanceOf(NullPointerException.class).hasMessage("clock");
         assertThatThrownBy(() -> CloudRunExecutor.builder().usePlaintext(true).build())
                 .isInstanceOf(IllegalStateException.class).hasMessage("usePlaintext needs an endpoint");
     }

@@ -130,7 +130,7 @@ final class FakeCloudRun implements AutoCloseable {
     }
 
     /** A builder of an executor wired to this fake, with small intervals for tests. */
-    CloudRunExecutor.Builder executorBuilder() {
+    CloudRunExecutorBuilder executorBuilder() {
         return CloudRunExecutor.builder()
                 .transportChannelProvider(channelProvider())
                 .credentialsProvider(NoCredentialsProvider.create())

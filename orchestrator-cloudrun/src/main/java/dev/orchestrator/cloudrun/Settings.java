@@ -1,9 +1,10 @@
-package dev.orchestrator.cloudrun.internal;
+package dev.orchestrator.cloudrun;
 
+import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The executor's effective settings, checked by the public builder.
+ * The executor's effective settings, checked by {@link CloudRunExecutor.Builder}.
  *
  * @param runJobPermits        RunJob calls allowed per {@code runJobWindow}
  * @param runJobWindow         the rate limiter's window
@@ -16,9 +17,10 @@ import java.time.Duration;
  * @param retryInitialDelay    first retry delay for transient API errors
  * @param retryMaxDelay        longest retry delay
  * @param retryTimeout         how long one call is retried before its tasks fail
+ * @param clock                the clock that attempt deadlines are compared with
  */
-public record Settings(int runJobPermits, Duration runJobWindow, int maxRunningExecutions, Duration pollInterval,
-                       Duration maxPollInterval, double pollBackoff, int maxTasksPerExecution,
-                       Duration heartbeatInterval, Duration retryInitialDelay, Duration retryMaxDelay,
-                       Duration retryTimeout) {
+record Settings(int runJobPermits, Duration runJobWindow, int maxRunningExecutions, Duration pollInterval,
+                Duration maxPollInterval, double pollBackoff, int maxTasksPerExecution,
+                Duration heartbeatInterval, Duration retryInitialDelay, Duration retryMaxDelay,
+                Duration retryTimeout, Clock clock) {
 }

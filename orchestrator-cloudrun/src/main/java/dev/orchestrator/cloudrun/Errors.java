@@ -1,4 +1,4 @@
-package dev.orchestrator.cloudrun.internal;
+package dev.orchestrator.cloudrun;
 
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.StatusCode;
@@ -6,22 +6,22 @@ import com.google.api.gax.rpc.StatusCode;
 import java.util.Set;
 
 /** How API errors are classified and described. */
-public final class Errors {
+final class Errors {
 
     /** Codes retried with backoff. */
-    public static final Set<StatusCode.Code> RETRYABLE = Set.of(StatusCode.Code.UNAVAILABLE,
+    static final Set<StatusCode.Code> RETRYABLE = Set.of(StatusCode.Code.UNAVAILABLE,
             StatusCode.Code.RESOURCE_EXHAUSTED, StatusCode.Code.DEADLINE_EXCEEDED);
 
     private Errors() {
     }
 
     /** Whether {@code e} is worth retrying. */
-    public static boolean retryable(ApiException e) {
+    static boolean retryable(ApiException e) {
         return RETRYABLE.contains(e.getStatusCode().getCode());
     }
 
     /** The code and the API's message, such as {@code PERMISSION_DENIED: Permission 'run.jobs.run' denied}. */
-    public static String describe(ApiException e) {
+    static String describe(ApiException e) {
         String code = String.valueOf(e.getStatusCode().getCode());
         String description = null;
         Throwable cause = e.getCause();

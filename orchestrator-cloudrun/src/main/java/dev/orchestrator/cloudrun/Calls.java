@@ -1,0 +1,56 @@
+package dev.orchestrator.cloudrun;
+
+import com.google.api.gax.rpc.ApiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** Runs one API call, retrying transient errors with backoff for up to the retry timeout. Thread-safe. */
+final class Calls {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Calls.class);
+
+    /** One blocking API call. */
+    @FunctionalInterface
+    interface Rpc<T> {
+        T call() throws InterruptedException;
+    }
+
+    private final Backoff backoff;
+    private final Duration retryTimeout;
+
+    Calls(Settings settings) {
+        this.backoff = new Backoff(settings.retryInitialDelay(), settings.retryMaxDelay());
+        this.retryTimeout = settings.retryTimeout();
+    }
+
+    /**
+     * Calls {@code rpc} until it succeeds, fails with an error that is not retryable, has been
+     * retried for the retry timeout, or {@code abandon} says to stop.
+     */
+    <T> T call(String what, Rpc<T> rpc, BooleanSupplier abandon) throws CallFailed, InterruptedException {
+        long start = System.nanoTime();
+        int attempt = 0;
+        while (true) {
+            try {
+                return rpc.call();
+            } catch (ApiException e) {
+                if (!Errors.retryable(e)) {
+                    throw new CallFailed(what + " failed: " + Errors.describe(e), e);
+                }
+                Duration delay = backoff.delay(attempt++);
+                if (Duration.ofNanos(System.nanoTime() - start).plus(delay).compareTo(retryTimeout) > 0) {
+                    throw new CallFailed(what + " failed after " + attempt + " tries: " + Errors.describe(e), e);
+                }
+                if (abandon.getAsBoolean()) {
+                    throw new CallFailed(what + " abandoned (cancelled) after: " + Errors.describe(e), e);
+                }
+                LOG.debug("{} failed, retry {} in {}: {}", what, attempt, delay, Errors.describe(e));
+                TimeUnit.NANOSECONDS.sleep(delay.toNanos());
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.orchestrator.cloudrun;
+
+import com.google.api.gax.core.BackgroundResource;
+import com.google.api.gax.core.CredentialsProvider;
+import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
+import com.google.api.gax.rpc.TransportChannelProvider;
+import com.google.cloud.run.v2.ExecutionsClient;
+import com.google.cloud.run.v2.ExecutionsSettings;
+import com.google.cloud.run.v2.JobsClient;
+import com.google.cloud.run.v2.JobsSettings;
+import com.google.cloud.run.v2.TasksClient;
+import com.google.cloud.run.v2.TasksSettings;
+import io.grpc.ManagedChannelBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/** The three Cloud Run API clients the executor uses, created and closed together. */
+final class Clients implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Clients.class);
+
+    final JobsClient jobs;
+    final ExecutionsClient executions;
+    final TasksClient tasks;
+
+    private Clients(JobsClient jobs, ExecutionsClient executions, TasksClient tasks) {
+        this.jobs = jobs;
+        this.executions = executions;
+        this.tasks = tasks;
+    }
+
+    /**
+     * How to reach the API.
+     *
+     * @param credentials credentials, or null for Application Default Credentials
+     * @param endpoint    {@code host:port}, or null for the default endpoint
+     * @param transport   a host's own transport, or null
+     * @param plaintext   plaintext gRPC without credentials (emulators, fakes)
+     */
+    record Connection(CredentialsProvider credentials, String endpoint, TransportChannelProvider transport,
+                      boolean plaintext) {
+    }
+
+    /**
+     * Creates the clients.
+     *
+     * @throws UncheckedIOException if a client cannot be created (for example, no credentials)
+     */
+    static Clients create(Connection c) {
+        JobsClient jobs = null;
+        ExecutionsClient executions = null;
+        TasksClient tasks = null;
+        try {
+            var js = JobsSettings.newBuilder();
+            var es = ExecutionsSettings.newBuilder();
+            var ts = TasksSettings.newBuilder();
+            // Every RunJob try must pass the rate limiter: the executor retries, not the client.
+            js.runJobSettings().setRetryableCodes(Set.of());
+            TransportChannelProvider transport = c.transport();
+            CredentialsProvider credentials = c.credentials();
+            if (transport == null && c.plaintext()) {
+                transport = InstantiatingGrpcChannelProvider.newBuilder()
+                        .setEndpoint(c.endpoint())
+                        .setChannelConfigurator(Clients::plaintextChannel)
+                        .build();
+                if (credentials == null) {
+                    credentials = NoCredentialsProvider.create();
+                }
+            }
+            if (transport != null) {
+                js.setTransportChannelProvider(transport);
+                es.setTransportChannelProvider(transport);
+                ts.setTransportChannelProvider(transport);
+            }
+            if (credentials != null) {
+                js.setCredentialsProvider(credentials);
+                es.setCredentialsProvider(credentials);
+                ts.setCredentialsProvider(credentials);
+            }
+            if (c.endpoint() != null) {
+                js.setEndpoint(c.endpoint());
+                es.setEndpoint(c.endpoint());
+                ts.setEndpoint(c.endpoint());
+            }
+            jobs = JobsClient.create(js.build());
+            executions = ExecutionsClient.create(es.build());
+            tasks = TasksClient.create(ts.build());
+            return new Clients(jobs, executions, tasks);
+        } catch (IOException e) {
+            closeAll(Arrays.asList(jobs, executions, tasks));
+            throw new UncheckedIOException("cannot create the Cloud Run clients: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeAll(Arrays.asList(jobs, executions, tasks));
+            throw e;
+        }
+    }
+
+    @SuppressWarnings("rawtypes") // gax declares the configurator on the raw type
+    private static ManagedChannelBuilder plaintextChannel(ManagedChannelBuilder builder) {
+        return builder.usePlaintext();
+    }
+
+    /** Closes the clients and waits up to 5 s each for their channels. */
+    @Override
+    public void close() {
+        List<BackgroundResource> all = List.of(jobs, executions, tasks);
+        closeAll(all);
+        for (BackgroundResource r : all) {
+            try {
+                r.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static void closeAll(List<? extends AutoCloseable> clients) {
+        for (AutoCloseable client : clients) {
+            if (client != null) {
+                try {
+                    client.close();
+                } catch (Exception e) {
+                    LOG.debug("closing a Cloud Run client failed", e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package dev.orchestrator.cloudrun;
+
+import com.google.api.gax.rpc.ApiException;
+import com.google.cloud.run.v2.Container;
+import com.google.cloud.run.v2.EnvVar;
+import com.google.cloud.run.v2.Execution;
+import com.google.cloud.run.v2.GetExecutionRequest;
+import com.google.cloud.run.v2.ListTasksRequest;
+import com.google.cloud.run.v2.ListTasksResponse;
+import com.google.cloud.run.v2.Task;
+import dev.orchestrator.spi.Dispatch;
+import dev.orchestrator.spi.StatusUpdate;
+import dev.orchestrator.spi.TaskEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Follows executions until they end: polls each one on the timer, with a delay that grows while
+ * nothing changes, reports heartbeats, and reads the tasks' results once the execution ends.
+ * Thread-safe; one poll per execution at a time.
+ */
+final class Follower {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Follower.class);
+    private static final int LIST_PAGE_SIZE = 500;
+    /** Polls after the completion time appeared before the counts are trusted as they are. */
+    private static final int COMPLETED_POLLS_BEFORE_GIVING_UP_ON_COUNTS = 3;
+
+    private final Settings settings;
+    private final Clients clients;
+    private final Calls calls;
+    private final Threads threads;
+    private final ExecutionSlots slots;
+    private final Attempts attempts;
+    /** Executions being followed, by name. */
+    private final ConcurrentHashMap<String, Tracker> trackers = new ConcurrentHashMap<>();
+
+    Follower(Settings settings, Clients clients, Calls calls, Threads threads, ExecutionSlots slots,
+             Attempts attempts) {
+        this.settings = settings;
+        this.clients = clients;
+        this.calls = calls;
+        this.threads = threads;
+        this.slots = slots;
+        this.attempts = attempts;
+    }
+
+    /** A tracker for an execution, not followed yet. */
+    Tracker tracker(String name, int offset) {
+        return new Tracker(name, offset, settings.pollInterval());
+    }
+
+    /** Registers {@code t}, which holds a slot, so that a cancel finds it; {@link #follow} starts polling. */
+    void register(Tracker t) {
+        trackers.put(t.name, t);
+    }
+
+    /** Starts polling a registered tracker. */
+    void follow(Tracker t) {
+        schedulePoll(t, settings.pollInterval());
+    }
+
+    /**
+     * Adds an attempt to the tracker of {@code name}, creating and following one (taking a slot
+     * even if none is free) when there is none.
+     */
+    void join(String name, Dispatch dispatch) {
+        while (true) {
+            var created = new boolean[1];
+            Tracker t = trackers.computeIfAbsent(name, n -> {
+                created[0] = true;
+                return tracker(n, -1);
+            });
+            if (t.add(dispatch)) {
+                if (created[0]) {
+                    slots.forceAcquire();
+                    schedulePoll(t, settings.pollInterval());
+                }
+                return;
+            }
+            trackers.remove(name, t);
+        }
+    }
+
+    /** The tracker of a followed execution, or null. */
+    Tracker followed(String name) {
+        return trackers.get(name);
+    }
+
+    /** Executions followed now. */
+    int size() {
+        return trackers.size();
+    }
+
+    /** Polls {@code t} again soon (after a cancel). */
+    void hurry(Tracker t) {
+        t.delay = settings.pollInterval();
+    }
+
+    private void schedulePoll(Tracker t, Duration delay) {
+        threads.schedule(() -> poll(t), delay);
+    }
+
+    private void poll(Tracker t) {
+        if (threads.closed()) {
+            return;
+        }
+        Execution ex;
+        try {
+            ex = clients.executions.getExecutionCallable().call(GetExecutionRequest.newBuilder().setName(t.name).build());
+        } catch (ApiException e) {
+            if (Errors.retryable(e)) {
+                LOG.debug("polling {} failed, will retry: {}", t.name, Errors.describe(e));
+                t.delay = next(t.delay);
+                schedulePoll(t, t.delay);
+            } else {
+                finish(t, null, "could not follow Cloud Run execution " + t.name + ": " + Errors.describe(e));
+            }
+            return;
+        } catch (RuntimeException e) {
+            LOG.warn("polling {} failed, will retry", t.name, e);
+            t.delay = next(t.delay);
+            schedulePoll(t, t.delay);
+            return;
+        }
+        try {
+            if (t.offset < 0 && !resolveOffset(t, ex)) {
+                return;
+            }
+            int ended = ex.getSucceededCount() + ex.getFailedCount() + ex.getCancelledCount();
+            if (ex.hasCompletionTime()) {
+                t.completedPolls++;
+                if (ended >= ex.getTaskCount() || t.completedPolls >= COMPLETED_POLLS_BEFORE_GIVING_UP_ON_COUNTS) {
+                    collect(t, ex);
+                    return;
+                }
+            }
+            long progress = ((long) ended << 32) | ex.getRunningCount();
+            if (progress != t.progress) {
+                t.progress = progress;
+                t.delay = settings.pollInterval();
+            } else {
+                t.delay = next(t.delay);
+            }
+            heartbeat(t);
+            schedulePoll(t, t.cancelRequested.get() || ex.hasCompletionTime() ? settings.pollInterval() : t.delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("following {} failed, will retry", t.name, e);
+            schedulePoll(t, next(t.delay));
+        }
+    }
+
+    private Duration next(Duration d) {
+        long nanos = (long) Math.min((double) settings.maxPollInterval().toNanos(), d.toNanos() * settings.pollBackoff());
+        return Duration.ofNanos(Math.max(nanos, settings.pollInterval().toNanos()));
+    }
+
+    private void heartbeat(Tracker t) {
+        if (settings.heartbeatInterval().isZero()) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - t.lastHeartbeat >= settings.heartbeatInterval().toNanos()) {
+            t.lastHeartbeat = now;
+            for (Dispatch d : t.snapshot()) {
+                d.sink().report(StatusUpdate.heartbeat());
+            }
+        }
+    }
+
+    /** Reads an adopted execution's offset from its environment; fails its attempts if it cannot. */
+    private boolean resolveOffset(Tracker t, Execution ex) {
+        for (Container c : ex.getTemplate().getContainersList()) {
+            for (EnvVar e : c.getEnvList()) {
+                if (e.getName().equals(TaskEnvironment.TASK_INDEX_OFFSET)) {
+                    try {
+                        t.offset = Integer.parseInt(e.getValue());
+                        return true;
+                    } catch (NumberFormatException ignored) {
+                        // fall through
+                    }
+                }
+            }
+        }
+        List<Dispatch> members = t.snapshot();
+        if (ex.getTaskCount() == 1 && members.size() == 1) {
+            t.offset = members.get(0).task().taskIndex();
+            return true;
+        }
+        finish(t, null, "cannot adopt Cloud Run execution " + t.name + ": its environment has no "
+                + TaskEnvironment.TASK_INDEX_OFFSET + ", so its tasks cannot be matched to orchestrator tasks");
+        return false;
+    }
+
+    private void collect(Tracker t, Execution ex) throws InterruptedException {
+        var byIndex = new HashMap<Integer, Task>();
+        try {
+            String token = "";
+            do {
+                var request = ListTasksRequest.newBuilder().setParent(t.name).setPageSize(LIST_PAGE_SIZE)
+                        .setPageToken(token).build();
+                ListTasksResponse page = calls.call("ListTasks of " + t.name,
+                        () -> clients.tasks.listTasksCallable().call(request), () -> false);
+                for (Task task : page.getTasksList()) {
+                    byIndex.put(task.getIndex(), task);
+                }
+                token = page.getNextPageToken();
+            } while (!token.isEmpty());
+        } catch (CallFailed e) {
+            finish(t, null, e.getMessage());
+            return;
+        }
+        finish(t, byIndex, TaskOutcomes.noResult(ex));
+    }
+
+    /**
+     * Ends a tracker: reports each attempt's outcome from {@code results} (by Cloud Run index), or
+     * {@code error} for attempts without a result (all of them when {@code results} is null).
+     */
+    void finish(Tracker t, Map<Integer, Task> results, String error) {
+        trackers.remove(t.name, t);
+        Map<Integer, Dispatch> members = t.finish();
+        slots.release();
+        int succeeded = 0;
+        for (Dispatch d : members.values()) {
+            attempts.forget(d.task());
+            Task task = results == null ? null : results.get(d.task().taskIndex() - t.offset);
+            StatusUpdate update = task == null ? StatusUpdate.failed(null, error, null)
+                    : TaskOutcomes.of(t.name, task, error);
+            if (update.kind() == StatusUpdate.Kind.SUCCEEDED) {
+                succeeded++;
+            }
+            d.sink().report(update);
+        }
+        LOG.debug("{} ended: {} of {} task(s) succeeded", t.name, succeeded, members.size());
+    }
+}

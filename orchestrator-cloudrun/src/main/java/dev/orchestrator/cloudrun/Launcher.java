@@ -1,0 +1,122 @@
+package dev.orchestrator.cloudrun;
+
+import com.google.cloud.run.v2.Execution;
+import com.google.cloud.run.v2.ExecutionName;
+import com.google.cloud.run.v2.RunJobRequest;
+import com.google.longrunning.Operation;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.orchestrator.spi.Dispatch;
+import dev.orchestrator.spi.StatusUpdate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * Starts one launch: waits for a free execution slot, then for the RunJob rate limiter, calls
+ * RunJob (retrying transient errors), reports {@code RUNNING} for each attempt and hands the
+ * execution to the {@link Follower}. Runs on a virtual thread per launch.
+ */
+final class Launcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
+
+    private final Clients clients;
+    private final Calls calls;
+    private final RateLimiter runJobLimiter;
+    private final ExecutionSlots slots;
+    private final Attempts attempts;
+    private final RunJobRequests requests;
+    private final Follower follower;
+    private final Canceller canceller;
+
+    Launcher(Settings settings, Clients clients, Calls calls, ExecutionSlots slots, Attempts attempts,
+             Follower follower, Canceller canceller) {
+        this.clients = clients;
+        this.calls = calls;
+        this.runJobLimiter = new RateLimiter(settings.runJobPermits(), settings.runJobWindow());
+        this.slots = slots;
+        this.attempts = attempts;
+        this.requests = new RunJobRequests(settings.clock());
+        this.follower = follower;
+        this.canceller = canceller;
+    }
+
+    void launch(Launch launch) {
+        boolean handedOver = false;
+        boolean slotTaken = false;
+        String jobName = launch.job.job().toString();
+        try {
+            if (launch.cancelled) {
+                fail(launch.members, "cancelled before its Cloud Run execution started");
+                return;
+            }
+            slots.acquire();
+            slotTaken = true;
+            if (launch.cancelled) {
+                fail(launch.members, "cancelled before its Cloud Run execution started");
+                return;
+            }
+            RunJobRequest request = requests.of(launch);
+            Operation op = calls.call("RunJob for " + jobName, () -> {
+                runJobLimiter.acquire();
+                return clients.jobs.runJobCallable().call(request);
+            }, () -> launch.cancelled);
+            String name = executionName(op, jobName);
+            launch.executionName = name;
+            var tracker = follower.tracker(name, launch.offset);
+            for (Dispatch d : launch.members) {
+                tracker.add(d);
+            }
+            follower.register(tracker);
+            handedOver = true;
+            LOG.debug("started {} for {} task(s) from index {} of run {} step {}", name, launch.members.size(),
+                    launch.offset, launch.members.get(0).task().runId(), launch.members.get(0).task().step());
+            for (Dispatch d : launch.members) {
+                d.sink().report(StatusUpdate.running(name, null));
+            }
+            follower.follow(tracker);
+            if (launch.cancelled) {
+                canceller.cancelExecution(name);
+            }
+        } catch (CallFailed e) {
+            fail(launch.members, e.getMessage());
+        } catch (InterruptedException e) {
+            // Closing: the attempts stay DISPATCHED and are recovered by the scheduler.
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("could not start a Cloud Run execution of {}", jobName, e);
+            fail(launch.members, "could not start a Cloud Run execution of " + jobName + ": " + e);
+        } finally {
+            if (!handedOver) {
+                attempts.forget(launch.members);
+                if (slotTaken) {
+                    slots.release();
+                }
+            }
+        }
+    }
+
+    private static String executionName(Operation op, String jobName) {
+        if (!op.hasMetadata() || !op.getMetadata().is(Execution.class)) {
+            throw new IllegalStateException("RunJob for " + jobName + " returned operation '" + op.getName()
+                    + "' without Execution metadata");
+        }
+        try {
+            String name = op.getMetadata().unpack(Execution.class).getName();
+            if (!ExecutionName.isParsableFrom(name)) {
+                throw new IllegalStateException("RunJob for " + jobName + " returned an execution name that does not "
+                        + "parse: '" + name + "'");
+            }
+            return name;
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("RunJob for " + jobName + " returned unreadable metadata: " + e.getMessage(), e);
+        }
+    }
+
+    static void fail(List<Dispatch> group, String error) {
+        for (Dispatch d : group) {
+            d.sink().report(StatusUpdate.failed(null, error, null));
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.orchestrator.cloudrun;
+
+import dev.orchestrator.spi.Dispatch;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One execution being followed, with the attempts that wait for its outcome. The member map is
+ * guarded by {@code this}; the poll state is touched by one poll at a time.
+ */
+final class Tracker {
+    final String name;
+    /** Orchestrator index of Cloud Run task 0, or -1 until read from the execution. */
+    volatile int offset;
+    final AtomicBoolean cancelRequested = new AtomicBoolean();
+    private final Map<Integer, Dispatch> members = new HashMap<>();
+    private boolean finished;
+
+    // Poll state: one poll at a time.
+    Duration delay;
+    long progress = -1;
+    int completedPolls;
+    long lastHeartbeat = System.nanoTime();
+
+    Tracker(String name, int offset, Duration firstDelay) {
+        this.name = name;
+        this.offset = offset;
+        this.delay = firstDelay;
+    }
+
+    /** Adds an attempt; false if the tracker has already finished. */
+    synchronized boolean add(Dispatch d) {
+        if (finished) {
+            return false;
+        }
+        members.put(d.task().taskIndex(), d);
+        return true;
+    }
+
+    synchronized List<Dispatch> snapshot() {
+        return List.copyOf(members.values());
+    }
+
+    /** Marks the tracker finished and returns its attempts. */
+    synchronized Map<Integer, Dispatch> finish() {
+        finished = true;
+        var copy = new HashMap<>(members);
+        members.clear();
+        return copy;
+    }
+}
