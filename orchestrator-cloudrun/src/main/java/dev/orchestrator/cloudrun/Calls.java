@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /** Runs one API call, retrying transient errors with backoff for up to the retry timeout. Thread-safe. */
 final class Calls {
@@ -27,18 +28,33 @@ final class Calls {
         this.retryTimeout = settings.retryTimeout();
     }
 
+    /** How long a failing call is retried. */
+    Duration retryTimeout() {
+        return retryTimeout;
+    }
+
     /**
      * Calls {@code rpc} until it succeeds, fails with an error that is not retryable, has been
      * retried for the retry timeout, or {@code abandon} says to stop.
      */
     <T> T call(String what, Rpc<T> rpc, BooleanSupplier abandon) throws CallFailed, InterruptedException {
+        return call(what, rpc, abandon, Errors::retryable);
+    }
+
+    /** As {@link #call}, for an idempotent read: more codes are retried (see {@link Errors#READ_RETRYABLE}). */
+    <T> T read(String what, Rpc<T> rpc, BooleanSupplier abandon) throws CallFailed, InterruptedException {
+        return call(what, rpc, abandon, Errors::readRetryable);
+    }
+
+    private <T> T call(String what, Rpc<T> rpc, BooleanSupplier abandon, Predicate<ApiException> retryable)
+            throws CallFailed, InterruptedException {
         long start = System.nanoTime();
         int attempt = 0;
         while (true) {
             try {
                 return rpc.call();
             } catch (ApiException e) {
-                if (!Errors.retryable(e)) {
+                if (!retryable.test(e)) {
                     throw new CallFailed(what + " failed: " + Errors.describe(e), e);
                 }
                 Duration delay = backoff.delay(attempt++);

@@ -1,7 +1,6 @@
 package dev.orchestrator.cloudrun;
 
 import com.google.api.gax.rpc.StatusCode;
-import com.google.cloud.run.v2.CancelExecutionRequest;
 import dev.orchestrator.spi.TaskContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +53,7 @@ final class Canceller {
             follower.hurry(t);
         }
         try {
-            calls.call("CancelExecution of " + name, () -> clients.executions.cancelExecutionCallable()
-                    .call(CancelExecutionRequest.newBuilder().setName(name).build()), threads::closed);
+            calls.call("CancelExecution of " + name, () -> clients.cancelExecution(name), threads::closed);
             LOG.debug("cancelled {}", name);
         } catch (CallFailed e) {
             if (e.code() == StatusCode.Code.FAILED_PRECONDITION) {

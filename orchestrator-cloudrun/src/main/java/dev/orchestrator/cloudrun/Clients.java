@@ -3,20 +3,34 @@ package dev.orchestrator.cloudrun;
 import com.google.api.gax.core.BackgroundResource;
 import com.google.api.gax.core.CredentialsProvider;
 import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.GrpcCallContext;
 import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
+import com.google.api.gax.rpc.ApiCallContext;
 import com.google.api.gax.rpc.TransportChannelProvider;
+import com.google.cloud.run.v2.CancelExecutionRequest;
+import com.google.cloud.run.v2.Execution;
 import com.google.cloud.run.v2.ExecutionsClient;
 import com.google.cloud.run.v2.ExecutionsSettings;
+import com.google.cloud.run.v2.GetExecutionRequest;
+import com.google.cloud.run.v2.GetJobRequest;
+import com.google.cloud.run.v2.Job;
 import com.google.cloud.run.v2.JobsClient;
 import com.google.cloud.run.v2.JobsSettings;
+import com.google.cloud.run.v2.ListExecutionsRequest;
+import com.google.cloud.run.v2.ListExecutionsResponse;
+import com.google.cloud.run.v2.ListTasksRequest;
+import com.google.cloud.run.v2.ListTasksResponse;
+import com.google.cloud.run.v2.RunJobRequest;
 import com.google.cloud.run.v2.TasksClient;
 import com.google.cloud.run.v2.TasksSettings;
+import com.google.longrunning.Operation;
 import io.grpc.ManagedChannelBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -27,14 +41,58 @@ final class Clients implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Clients.class);
 
-    final JobsClient jobs;
-    final ExecutionsClient executions;
-    final TasksClient tasks;
+    private final JobsClient jobs;
+    private final ExecutionsClient executions;
+    private final TasksClient tasks;
+    private final ApiCallContext read;
+    private final ApiCallContext runJob;
 
-    private Clients(JobsClient jobs, ExecutionsClient executions, TasksClient tasks) {
+    private Clients(JobsClient jobs, ExecutionsClient executions, TasksClient tasks, Deadlines deadlines) {
         this.jobs = jobs;
         this.executions = executions;
         this.tasks = tasks;
+        this.read = GrpcCallContext.createDefault().withTimeoutDuration(deadlines.read());
+        this.runJob = GrpcCallContext.createDefault().withTimeoutDuration(deadlines.runJob());
+    }
+
+    /**
+     * How long one call may take before it fails with {@code DEADLINE_EXCEEDED}.
+     *
+     * @param read   GetJob, GetExecution, ListExecutions, ListTasks and CancelExecution
+     * @param runJob RunJob
+     */
+    record Deadlines(Duration read, Duration runJob) {
+    }
+
+    /** One RunJob try. */
+    Operation runJob(RunJobRequest request) {
+        return jobs.runJobCallable().call(request, runJob);
+    }
+
+    /** One GetJob try. */
+    Job getJob(String job) {
+        return jobs.getJobCallable().call(GetJobRequest.newBuilder().setName(job).build(), read);
+    }
+
+    /** One GetExecution try. */
+    Execution getExecution(String execution) {
+        return executions.getExecutionCallable().call(GetExecutionRequest.newBuilder().setName(execution).build(), read);
+    }
+
+    /** One ListExecutions page. */
+    ListExecutionsResponse listExecutions(ListExecutionsRequest request) {
+        return executions.listExecutionsCallable().call(request, read);
+    }
+
+    /** One CancelExecution try. */
+    Operation cancelExecution(String execution) {
+        return executions.cancelExecutionCallable()
+                .call(CancelExecutionRequest.newBuilder().setName(execution).build(), read);
+    }
+
+    /** One ListTasks page. */
+    ListTasksResponse listTasks(ListTasksRequest request) {
+        return tasks.listTasksCallable().call(request, read);
     }
 
     /**
@@ -54,7 +112,7 @@ final class Clients implements AutoCloseable {
      *
      * @throws UncheckedIOException if a client cannot be created (for example, no credentials)
      */
-    static Clients create(Connection c) {
+    static Clients create(Connection c, Deadlines deadlines) {
         JobsClient jobs = null;
         ExecutionsClient executions = null;
         TasksClient tasks = null;
@@ -62,8 +120,14 @@ final class Clients implements AutoCloseable {
             var js = JobsSettings.newBuilder();
             var es = ExecutionsSettings.newBuilder();
             var ts = TasksSettings.newBuilder();
-            // Every RunJob try must pass the rate limiter: the executor retries, not the client.
+            // The executor retries every call itself (a RunJob try must pass the rate limiter, a
+            // poll is rescheduled rather than blocking a thread), so the clients do not.
             js.runJobSettings().setRetryableCodes(Set.of());
+            js.getJobSettings().setRetryableCodes(Set.of());
+            es.getExecutionSettings().setRetryableCodes(Set.of());
+            es.listExecutionsSettings().setRetryableCodes(Set.of());
+            es.cancelExecutionSettings().setRetryableCodes(Set.of());
+            ts.listTasksSettings().setRetryableCodes(Set.of());
             TransportChannelProvider transport = c.transport();
             CredentialsProvider credentials = c.credentials();
             if (transport == null && c.plaintext()) {
@@ -93,7 +157,7 @@ final class Clients implements AutoCloseable {
             jobs = JobsClient.create(js.build());
             executions = ExecutionsClient.create(es.build());
             tasks = TasksClient.create(ts.build());
-            return new Clients(jobs, executions, tasks);
+            return new Clients(jobs, executions, tasks, deadlines);
         } catch (IOException e) {
             closeAll(Arrays.asList(jobs, executions, tasks));
             throw new UncheckedIOException("cannot create the Cloud Run clients: " + e.getMessage(), e);

@@ -36,6 +36,8 @@ public final class CloudRunExecutorBuilder {
     private Duration retryMaxDelay = Duration.ofSeconds(32);
     private Duration retryTimeout = Duration.ofMinutes(10);
     private Clock clock = Clock.systemUTC();
+    private Duration readTimeout = Duration.ofSeconds(30);
+    private Duration runJobTimeout = Duration.ofSeconds(60);
 
     CloudRunExecutorBuilder() {
     }
@@ -222,6 +224,28 @@ public final class CloudRunExecutorBuilder {
     }
 
     /**
+     * How long one try of a read (GetJob, GetExecution, ListExecutions, ListTasks) or of
+     * CancelExecution may take before it fails with {@code DEADLINE_EXCEEDED} and is retried, so
+     * that a hung call never holds its execution. Default 30 s.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public CloudRunExecutorBuilder readTimeout(Duration timeout) {
+        this.readTimeout = positive("readTimeout", timeout);
+        return this;
+    }
+
+    /**
+     * How long one RunJob try may take before it fails with {@code DEADLINE_EXCEEDED}. Default 60 s.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public CloudRunExecutorBuilder runJobTimeout(Duration timeout) {
+        this.runJobTimeout = positive("runJobTimeout", timeout);
+        return this;
+    }
+
+    /**
      * The clock that attempt deadlines are compared with when a deadline becomes Cloud Run's
      * task timeout; use the orchestrator's clock. Default: the system clock (UTC).
      */
@@ -248,17 +272,17 @@ public final class CloudRunExecutorBuilder {
                 maxPollInterval, pollBackoff, batching ? maxTasksPerExecution : 1, heartbeatInterval,
                 retryInitialDelay, retryMaxDelay, retryTimeout, clock);
         var clients = Clients.create(new Clients.Connection(credentialsProvider, endpoint,
-                transportChannelProvider, plaintext));
+                transportChannelProvider, plaintext), new Clients.Deadlines(readTimeout, runJobTimeout));
         LOG.info("cloudrun executor: endpoint={}, credentials={}, runJobRate={}/{}, maxRunningExecutions={}, "
                         + "pollInterval={}..{} x{}, batching={}, maxTasksPerExecution={}, heartbeatInterval={}, "
-                        + "retry={}..{} for {}",
+                        + "retry={}..{} for {}, readTimeout={}, runJobTimeout={}",
                 transportChannelProvider != null ? "custom transport" : endpoint != null ? endpoint
                         : JobsSettings.getDefaultEndpoint(),
                 credentialsProvider != null ? credentialsProvider.getClass().getSimpleName()
                         : plaintext ? "none (plaintext)" : "application default",
                 runJobPermits, runJobWindow, maxRunningExecutions, pollInterval, maxPollInterval, pollBackoff,
                 batching, settings.maxTasksPerExecution(), heartbeatInterval, retryInitialDelay, retryMaxDelay,
-                retryTimeout);
+                retryTimeout, readTimeout, runJobTimeout);
         return new CloudRunExecutor(new CloudRunEngine(settings, clients));
     }
 

@@ -28,6 +28,8 @@ import java.util.TreeSet;
  *   <tr><td>{@code heartbeatInterval}</td><td>heartbeat period for running tasks; {@code 0} for none</td><td>{@code 30s}</td></tr>
  *   <tr><td>{@code retryInitialDelay}, {@code retryMaxDelay}</td><td>backoff of retried API calls</td><td>{@code 1s}, {@code 32s}</td></tr>
  *   <tr><td>{@code retryTimeout}</td><td>how long one call is retried</td><td>{@code 10m}</td></tr>
+ *   <tr><td>{@code readTimeout}</td><td>deadline of one read or CancelExecution try</td><td>{@code 30s}</td></tr>
+ *   <tr><td>{@code runJobTimeout}</td><td>deadline of one RunJob try</td><td>{@code 60s}</td></tr>
  * </table>
  *
  * <p>Durations are written as {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, a bare number of
@@ -40,7 +42,7 @@ public final class CloudRunExecutorProvider implements ExecutorProvider {
     /** Every setting key {@link #create} reads. */
     public static final Set<String> KEYS = Set.of("endpoint", "plaintext", "runJobsPerMinute", "maxRunningExecutions",
             "pollInterval", "maxPollInterval", "batching", "maxTasksPerExecution", "heartbeatInterval",
-            "retryInitialDelay", "retryMaxDelay", "retryTimeout");
+            "retryInitialDelay", "retryMaxDelay", "retryTimeout", "readTimeout", "runJobTimeout");
 
     /** For {@link java.util.ServiceLoader}. */
     public CloudRunExecutorProvider() {
@@ -100,6 +102,12 @@ public final class CloudRunExecutorProvider implements ExecutorProvider {
         }
         if (config.containsKey("retryTimeout")) {
             b.retryTimeout(duration(config, "retryTimeout"));
+        }
+        if (config.containsKey("readTimeout")) {
+            b.readTimeout(duration(config, "readTimeout"));
+        }
+        if (config.containsKey("runJobTimeout")) {
+            b.runJobTimeout(duration(config, "runJobTimeout"));
         }
         try {
             return b.build();

@@ -8,16 +8,29 @@ import java.util.Set;
 /** How API errors are classified and described. */
 final class Errors {
 
-    /** Codes retried with backoff. */
+    /** Codes retried with backoff on writes (RunJob, CancelExecution). */
     static final Set<StatusCode.Code> RETRYABLE = Set.of(StatusCode.Code.UNAVAILABLE,
             StatusCode.Code.RESOURCE_EXHAUSTED, StatusCode.Code.DEADLINE_EXCEEDED);
+
+    /**
+     * Codes retried on reads (GetJob, GetExecution, ListExecutions, ListTasks), which are
+     * idempotent: the write codes and INTERNAL, UNKNOWN and ABORTED.
+     */
+    static final Set<StatusCode.Code> READ_RETRYABLE = Set.of(StatusCode.Code.UNAVAILABLE,
+            StatusCode.Code.RESOURCE_EXHAUSTED, StatusCode.Code.DEADLINE_EXCEEDED, StatusCode.Code.INTERNAL,
+            StatusCode.Code.UNKNOWN, StatusCode.Code.ABORTED);
 
     private Errors() {
     }
 
-    /** Whether {@code e} is worth retrying. */
+    /** Whether a write (RunJob, CancelExecution) that failed with {@code e} is worth retrying. */
     static boolean retryable(ApiException e) {
         return RETRYABLE.contains(e.getStatusCode().getCode());
+    }
+
+    /** Whether a read that failed with {@code e} is worth retrying. */
+    static boolean readRetryable(ApiException e) {
+        return READ_RETRYABLE.contains(e.getStatusCode().getCode());
     }
 
     /** The code and the API's message, such as {@code PERMISSION_DENIED: Permission 'run.jobs.run' denied}. */

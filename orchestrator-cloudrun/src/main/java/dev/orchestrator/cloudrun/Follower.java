@@ -1,10 +1,10 @@
 package dev.orchestrator.cloudrun;
 
 import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.rpc.StatusCode;
 import com.google.cloud.run.v2.Container;
 import com.google.cloud.run.v2.EnvVar;
 import com.google.cloud.run.v2.Execution;
-import com.google.cloud.run.v2.GetExecutionRequest;
 import com.google.cloud.run.v2.ListTasksRequest;
 import com.google.cloud.run.v2.ListTasksResponse;
 import com.google.cloud.run.v2.Task;
@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Follows executions until they end: polls each one on the timer, with a delay that grows while
@@ -75,7 +76,9 @@ final class Follower {
             var created = new boolean[1];
             Tracker t = trackers.computeIfAbsent(name, n -> {
                 created[0] = true;
-                return tracker(n, -1);
+                Tracker adopted = tracker(n, -1);
+                adopted.adopted = true;
+                return adopted;
             });
             if (t.add(dispatch)) {
                 if (created[0]) {
@@ -113,15 +116,9 @@ final class Follower {
         }
         Execution ex;
         try {
-            ex = clients.executions.getExecutionCallable().call(GetExecutionRequest.newBuilder().setName(t.name).build());
+            ex = clients.getExecution(t.name);
         } catch (ApiException e) {
-            if (Errors.retryable(e)) {
-                LOG.debug("polling {} failed, will retry: {}", t.name, Errors.describe(e));
-                t.delay = next(t.delay);
-                schedulePoll(t, t.delay);
-            } else {
-                finish(t, null, "could not follow Cloud Run execution " + t.name + ": " + Errors.describe(e));
-            }
+            readFailed(t, e);
             return;
         } catch (RuntimeException e) {
             LOG.warn("polling {} failed, will retry", t.name, e);
@@ -129,8 +126,15 @@ final class Follower {
             schedulePoll(t, t.delay);
             return;
         }
+        t.failingSince = 0;
+        t.seen = true;
         try {
             if (t.offset < 0 && !resolveOffset(t, ex)) {
+                return;
+            }
+            if (ex.getTaskCount() > 0 && ex.getSucceededCount() >= ex.getTaskCount()) {
+                // Every task succeeded: no need to list them.
+                finish(t, d -> StatusUpdate.succeeded(0, null));
                 return;
             }
             int ended = ex.getSucceededCount() + ex.getFailedCount() + ex.getCancelledCount();
@@ -156,6 +160,53 @@ final class Follower {
             LOG.warn("following {} failed, will retry", t.name, e);
             schedulePoll(t, next(t.delay));
         }
+    }
+
+    /**
+     * A poll failed: NOT_FOUND of an execution seen before (or adopted) means it was deleted; a
+     * retryable error polls again later, until the retry timeout; anything else gives up.
+     */
+    private void readFailed(Tracker t, ApiException e) {
+        boolean notFound = e.getStatusCode().getCode() == StatusCode.Code.NOT_FOUND;
+        if (notFound && (t.seen || t.adopted)) {
+            finish(t, d -> StatusUpdate.failed(null, lost(t.name), null));
+            return;
+        }
+        long now = System.nanoTime();
+        if (t.failingSince == 0) {
+            t.failingSince = now;
+        }
+        boolean retry = notFound || Errors.readRetryable(e);
+        if (retry && now - t.failingSince < calls.retryTimeout().toNanos()) {
+            LOG.debug("polling {} failed, will retry: {}", t.name, Errors.describe(e));
+            t.delay = next(t.delay);
+            schedulePoll(t, t.delay);
+            return;
+        }
+        giveUp(t, "could not follow Cloud Run execution " + t.name + ": " + Errors.describe(e));
+    }
+
+    /** The error of an attempt whose execution no longer exists. */
+    static String lost(String execution) {
+        return "lost: Cloud Run execution " + execution + " no longer exists (NOT_FOUND); Cloud Run keeps only the "
+                + "latest 1,000 completed executions of a job and those of the last 7 days, so the outcome of this "
+                + "attempt is unknown";
+    }
+
+    /** Stops following a running execution: cancels it, so nothing runs that nobody follows, and fails its attempts. */
+    private void giveUp(Tracker t, String error) {
+        String why;
+        try {
+            clients.cancelExecution(t.name);
+            why = error + "; the execution was cancelled";
+        } catch (ApiException e) {
+            why = error + "; cancelling the execution failed too: " + Errors.describe(e);
+        } catch (RuntimeException e) {
+            why = error + "; cancelling the execution failed too: " + e;
+        }
+        String message = why;
+        LOG.warn("{}", message);
+        finish(t, d -> StatusUpdate.failed(null, message, null));
     }
 
     private Duration next(Duration d) {
@@ -195,8 +246,9 @@ final class Follower {
             t.offset = members.get(0).task().taskIndex();
             return true;
         }
-        finish(t, null, "cannot adopt Cloud Run execution " + t.name + ": its environment has no "
-                + TaskEnvironment.TASK_INDEX_OFFSET + ", so its tasks cannot be matched to orchestrator tasks");
+        String error = "cannot adopt Cloud Run execution " + t.name + ": its environment has no "
+                + TaskEnvironment.TASK_INDEX_OFFSET + ", so its tasks cannot be matched to orchestrator tasks";
+        finish(t, d -> StatusUpdate.failed(null, error, null));
         return false;
     }
 
@@ -207,34 +259,48 @@ final class Follower {
             do {
                 var request = ListTasksRequest.newBuilder().setParent(t.name).setPageSize(LIST_PAGE_SIZE)
                         .setPageToken(token).build();
-                ListTasksResponse page = calls.call("ListTasks of " + t.name,
-                        () -> clients.tasks.listTasksCallable().call(request), () -> false);
+                ListTasksResponse page = calls.read("ListTasks of " + t.name, () -> clients.listTasks(request),
+                        threads::closed);
                 for (Task task : page.getTasksList()) {
                     byIndex.put(task.getIndex(), task);
                 }
                 token = page.getNextPageToken();
             } while (!token.isEmpty());
         } catch (CallFailed e) {
-            finish(t, null, e.getMessage());
+            finish(t, d -> StatusUpdate.failed(null, e.getMessage(), null));
             return;
         }
-        finish(t, byIndex, TaskOutcomes.noResult(ex));
+        if (t.completedPolls < COMPLETED_POLLS_BEFORE_GIVING_UP_ON_COUNTS && anyUnfinished(t, byIndex)) {
+            // Task states lag the execution's counts: read them again after the next poll.
+            schedulePoll(t, settings.pollInterval());
+            return;
+        }
+        String noResult = TaskOutcomes.noResult(ex);
+        finish(t, d -> {
+            Task task = byIndex.get(d.task().taskIndex() - t.offset);
+            return task == null ? StatusUpdate.failed(null, noResult, null) : TaskOutcomes.of(t.name, task, noResult);
+        });
     }
 
-    /**
-     * Ends a tracker: reports each attempt's outcome from {@code results} (by Cloud Run index), or
-     * {@code error} for attempts without a result (all of them when {@code results} is null).
-     */
-    void finish(Tracker t, Map<Integer, Task> results, String error) {
+    private static boolean anyUnfinished(Tracker t, Map<Integer, Task> byIndex) {
+        for (Dispatch d : t.snapshot()) {
+            Task task = byIndex.get(d.task().taskIndex() - t.offset);
+            if (task != null && !task.hasCompletionTime()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Ends a tracker: gives its slot back and reports each attempt's {@code outcome}. */
+    void finish(Tracker t, Function<Dispatch, StatusUpdate> outcome) {
         trackers.remove(t.name, t);
         Map<Integer, Dispatch> members = t.finish();
         slots.release();
         int succeeded = 0;
         for (Dispatch d : members.values()) {
             attempts.forget(d.task());
-            Task task = results == null ? null : results.get(d.task().taskIndex() - t.offset);
-            StatusUpdate update = task == null ? StatusUpdate.failed(null, error, null)
-                    : TaskOutcomes.of(t.name, task, error);
+            StatusUpdate update = outcome.apply(d);
             if (update.kind() == StatusUpdate.Kind.SUCCEEDED) {
                 succeeded++;
             }

@@ -60,7 +60,7 @@ final class Launcher {
             RunJobRequest request = requests.of(launch);
             Operation op = calls.call("RunJob for " + jobName, () -> {
                 runJobLimiter.acquire();
-                return clients.jobs.runJobCallable().call(request);
+                return clients.runJob(request);
             }, () -> launch.cancelled);
             String name = executionName(op, jobName);
             launch.executionName = name;

@@ -25,6 +25,12 @@ final class Tracker {
     long progress = -1;
     int completedPolls;
     long lastHeartbeat = System.nanoTime();
+    /** When polls started failing ({@link System#nanoTime()}), or 0. */
+    long failingSince;
+    /** Whether a poll has read the execution. */
+    boolean seen;
+    /** Whether the execution was adopted (started elsewhere). */
+    volatile boolean adopted;
 
     Tracker(String name, int offset, Duration firstDelay) {
         this.name = name;

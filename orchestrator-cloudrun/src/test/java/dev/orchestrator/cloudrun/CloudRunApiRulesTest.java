@@ -1,0 +1,171 @@
+package dev.orchestrator.cloudrun;
+
+import dev.orchestrator.spi.Dispatch;
+import dev.orchestrator.spi.StatusUpdate;
+import io.grpc.Status;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static dev.orchestrator.cloudrun.CloudRunExecutorTest.awaitEnded;
+import static dev.orchestrator.cloudrun.CloudRunExecutorTest.awaitRunning;
+import static dev.orchestrator.cloudrun.CloudRunExecutorTest.dispatches;
+import static dev.orchestrator.cloudrun.CloudRunExecutorTest.sink;
+import static dev.orchestrator.cloudrun.CloudRunExecutorTest.task;
+import static dev.orchestrator.cloudrun.CloudRunExecutorTest.withExecution;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The real API's rules (issue 12), each against a fake that keeps them. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CloudRunApiRulesTest {
+
+    FakeCloudRun fake;
+    final List<CloudRunExecutor> executors = new ArrayList<>();
+
+    @BeforeEach
+    void startFake() throws Exception {
+        fake = FakeCloudRun.inProcess();
+    }
+
+    @AfterEach
+    void stop() {
+        executors.forEach(CloudRunExecutor::close);
+        fake.close();
+    }
+
+    CloudRunExecutor executor(CloudRunExecutorBuilder builder) {
+        var e = builder.build();
+        executors.add(e);
+        return e;
+    }
+
+    static void assertAllSucceeded(List<Dispatch> ds) {
+        assertThat(ds).allSatisfy(d -> assertThat(sink(d).end().kind()).as("%s", sink(d).updates)
+                .isEqualTo(StatusUpdate.Kind.SUCCEEDED));
+    }
+
+    // ---- 3: every call has a deadline
+
+    @Test
+    void aHungPollFailsAtItsDeadlineAndIsRetried() throws Exception {
+        fake.hang(FakeCloudRun.Method.GET_EXECUTION, 1);
+        var executor = executor(fake.executorBuilder().readTimeout(Duration.ofMillis(200)));
+        var ds = dispatches(31, 0, 3, 3);
+
+        executor.startAll(ds);
+        awaitEnded(ds);
+
+        assertAllSucceeded(ds);
+        assertThat(fake.calls(FakeCloudRun.Method.GET_EXECUTION)).isGreaterThan(1);
+    }
+
+    @Test
+    void aHungListTasksFailsAtItsDeadlineAndIsRetried() throws Exception {
+        fake.script(1, FakeCloudRun.Script.fail(4));
+        fake.hang(FakeCloudRun.Method.LIST_TASKS, 1);
+        var executor = executor(fake.executorBuilder().readTimeout(Duration.ofMillis(200)));
+        var ds = dispatches(32, 0, 3, 3);
+
+        executor.startAll(ds);
+        awaitEnded(ds);
+
+        assertThat(sink(ds.get(1)).end().exitCode()).isEqualTo(4);
+        assertThat(sink(ds.get(0)).end().kind()).isEqualTo(StatusUpdate.Kind.SUCCEEDED);
+    }
+
+    // ---- 4: reads are retried; ListTasks only when needed
+
+    @Test
+    void internalUnknownAndAbortedOnReadsAreRetried() throws Exception {
+        fake.script(2, FakeCloudRun.Script.fail(5));
+        fake.fail(FakeCloudRun.Method.GET_EXECUTION, Status.INTERNAL.withDescription("oops"), 2);
+        fake.fail(FakeCloudRun.Method.GET_EXECUTION, Status.ABORTED.withDescription("conflict"), 1);
+        fake.fail(FakeCloudRun.Method.LIST_TASKS, Status.UNKNOWN.withDescription("?"), 2);
+        var executor = executor(fake.executorBuilder());
+        var ds = dispatches(33, 0, 4, 4);
+
+        executor.startAll(ds);
+        awaitEnded(ds);
+
+        for (Dispatch d : ds) {
+            StatusUpdate end = sink(d).end();
+            if (d.task().taskIndex() == 2) {
+                assertThat(end.exitCode()).isEqualTo(5);
+            } else {
+                assertThat(end.kind()).as("%s", end).isEqualTo(StatusUpdate.Kind.SUCCEEDED);
+            }
+        }
+    }
+
+    @Test
+    void anExecutionWhoseTasksAllSucceededIsNotListed() throws Exception {
+        var executor = executor(fake.executorBuilder());
+        var ds = dispatches(34, 0, 50, 50);
+
+        executor.startAll(ds);
+        awaitEnded(ds);
+
+        assertAllSucceeded(ds);
+        assertThat(fake.listTasksCalls()).isZero();
+    }
+
+    @Test
+    void taskStatesThatLagTheCountsAreReadAgain() throws Exception {
+        fake.script(3, FakeCloudRun.Script.fail(7));
+        fake.lag(true, 1);
+        var executor = executor(fake.executorBuilder());
+        var ds = dispatches(35, 0, 5, 5);
+
+        executor.startAll(ds);
+        awaitEnded(ds);
+
+        StatusUpdate failed = sink(ds.get(3)).end();
+        assertThat(failed.exitCode()).as("%s", failed).isEqualTo(7);
+        assertThat(failed.error()).contains("exit code 7");
+        assertThat(ds).filteredOn(d -> d.task().taskIndex() != 3).allSatisfy(d ->
+                assertThat(sink(d).end().kind()).isEqualTo(StatusUpdate.Kind.SUCCEEDED));
+    }
+
+    @Test
+    void anExecutionThatFailsBeforeAnyTaskStartsFailsItsTasksWithTheReason() throws Exception {
+        fake.failBeforeStart("Image 'example/worker' not found.");
+        var executor = executor(fake.executorBuilder());
+        var ds = dispatches(36, 0, 3, 3);
+
+        executor.startAll(ds);
+        awaitEnded(ds);
+
+        assertThat(ds).allSatisfy(d -> {
+            assertThat(sink(d).end().kind()).isEqualTo(StatusUpdate.Kind.FAILED);
+            assertThat(sink(d).end().error()).contains("Image 'example/worker' not found.");
+        });
+    }
+
+    // ---- 9: retention deletes
+
+    @Test
+    void adoptingADeletedExecutionReportsItLostNotFailed() throws Exception {
+        fake.pause();
+        var first = executor(fake.executorBuilder());
+        var started = dispatches(37, 0, 2, 2);
+        first.startAll(started);
+        awaitRunning(started);
+        String name = sink(started.get(0)).executionName();
+        first.close();
+        fake.delete(name);
+
+        var second = executor(fake.executorBuilder());
+        var adopted = new RecordingSink();
+        second.adopt(withExecution(task(37, 0, 2, CloudRunExecutorTest.SPEC), name), adopted);
+
+        assertThat(adopted.awaitEnd(CloudRunExecutorTest.WAIT)).isTrue();
+        assertThat(adopted.end().error()).startsWith("lost: ").contains(name).contains("NOT_FOUND")
+                .contains("1,000 completed executions");
+    }
+}
