@@ -36,7 +36,8 @@ final class CloudRunEngine implements AutoCloseable {
         this.clients = clients;
         var calls = new Calls(settings);
         var slots = new ExecutionSlots(settings.maxRunningExecutions());
-        this.follower = new Follower(settings, clients, calls, threads, slots, attempts);
+        this.follower = new Follower(settings, clients, calls, threads, slots, attempts,
+                this::cancelExecution);
         this.canceller = new Canceller(clients, calls, threads, attempts, follower);
         this.launcher = new Launcher(settings, clients, calls, slots, attempts, follower, canceller);
     }
@@ -69,6 +70,10 @@ final class CloudRunEngine implements AutoCloseable {
                 Launcher.fail(group, "the cloudrun executor is closed");
             }
         }
+    }
+
+    private void cancelExecution(String name) {
+        canceller.cancelExecution(name);
     }
 
     /** See {@link Canceller#cancel}. */

@@ -18,7 +18,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -39,11 +41,13 @@ final class Follower {
     private final Threads threads;
     private final ExecutionSlots slots;
     private final Attempts attempts;
+    private final Consumer<String> cancelExecution;
     /** Executions being followed, by name. */
     private final ConcurrentHashMap<String, Tracker> trackers = new ConcurrentHashMap<>();
 
     Follower(Settings settings, Clients clients, Calls calls, Threads threads, ExecutionSlots slots,
-             Attempts attempts) {
+             Attempts attempts, Consumer<String> cancelExecution) {
+        this.cancelExecution = cancelExecution;
         this.settings = settings;
         this.clients = clients;
         this.calls = calls;
@@ -144,6 +148,9 @@ final class Follower {
                     collect(t, ex);
                     return;
                 }
+            }
+            if (!ex.hasCompletionTime() && !t.cancelRequested.get()) {
+                cancelIfOnlyDetachedRun(t, ex.getTaskCount() - ended);
             }
             long progress = ((long) ended << 32) | ex.getRunningCount();
             if (progress != t.progress) {
@@ -280,6 +287,37 @@ final class Follower {
             Task task = byIndex.get(d.task().taskIndex() - t.offset);
             return task == null ? StatusUpdate.failed(null, noResult, null) : TaskOutcomes.of(t.name, task, noResult);
         });
+    }
+
+    /**
+     * Cancels the execution once every task that has not ended belongs to a detached attempt:
+     * the counts say when that may be so, one listing says whether it is.
+     */
+    private void cancelIfOnlyDetachedRun(Tracker t, int unfinished) throws InterruptedException {
+        Set<Integer> detached = t.detached();
+        if (detached.isEmpty() || unfinished <= 0 || unfinished > detached.size()) {
+            return;
+        }
+        try {
+            String token = "";
+            do {
+                var request = ListTasksRequest.newBuilder().setParent(t.name).setPageSize(LIST_PAGE_SIZE)
+                        .setPageToken(token).build();
+                ListTasksResponse page = calls.read("ListTasks of " + t.name, () -> clients.listTasks(request),
+                        threads::closed);
+                for (Task task : page.getTasksList()) {
+                    if (!task.hasCompletionTime() && !detached.contains(task.getIndex())) {
+                        return;
+                    }
+                }
+                token = page.getNextPageToken();
+            } while (!token.isEmpty());
+        } catch (CallFailed e) {
+            LOG.debug("{}", e.getMessage());
+            return;
+        }
+        LOG.debug("only detached tasks still run in {}: cancelling it", t.name);
+        cancelExecution.accept(t.name);
     }
 
     private static boolean anyUnfinished(Tracker t, Map<Integer, Task> byIndex) {

@@ -48,13 +48,11 @@ final class Launcher {
         String jobName = launch.job.job().toString();
         try {
             if (launch.cancelled) {
-                fail(launch.members, "cancelled before its Cloud Run execution started");
                 return;
             }
             slots.acquire();
             slotTaken = true;
             if (launch.cancelled) {
-                fail(launch.members, "cancelled before its Cloud Run execution started");
                 return;
             }
             RunJobRequest request = requests.of(launch);
@@ -65,28 +63,26 @@ final class Launcher {
             String name = executionName(op, jobName);
             launch.executionName = name;
             var tracker = follower.tracker(name, launch.offset);
-            for (Dispatch d : launch.members) {
-                tracker.add(d);
-            }
             follower.register(tracker);
+            launch.handOver(tracker);
             handedOver = true;
             LOG.debug("started {} for {} task(s) from index {} of run {} step {}", name, launch.members.size(),
                     launch.offset, launch.members.get(0).task().runId(), launch.members.get(0).task().step());
-            for (Dispatch d : launch.members) {
+            for (Dispatch d : tracker.snapshot()) {
                 d.sink().report(StatusUpdate.running(name, null));
             }
             follower.follow(tracker);
-            if (launch.cancelled) {
+            if (tracker.empty()) {
                 canceller.cancelExecution(name);
             }
         } catch (CallFailed e) {
-            fail(launch.members, e.getMessage());
+            fail(launch.attached(), e.getMessage());
         } catch (InterruptedException e) {
             // Closing: the attempts stay DISPATCHED and are recovered by the scheduler.
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.warn("could not start a Cloud Run execution of {}", jobName, e);
-            fail(launch.members, "could not start a Cloud Run execution of " + jobName + ": " + e);
+            fail(launch.attached(), "could not start a Cloud Run execution of " + jobName + ": " + e);
         } finally {
             if (!handedOver) {
                 attempts.forget(launch.members);

@@ -1,11 +1,14 @@
 package dev.orchestrator.cloudrun;
 
 import dev.orchestrator.spi.Dispatch;
+import dev.orchestrator.spi.TaskContext;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -18,6 +21,7 @@ final class Tracker {
     volatile int offset;
     final AtomicBoolean cancelRequested = new AtomicBoolean();
     private final Map<Integer, Dispatch> members = new HashMap<>();
+    private final Set<Integer> detached = new HashSet<>();
     private boolean finished;
 
     // Poll state: one poll at a time.
@@ -45,6 +49,30 @@ final class Tracker {
         }
         members.put(d.task().taskIndex(), d);
         return true;
+    }
+
+    /**
+     * Removes the attempt of {@code task} (matching index and attempt number) so its result is
+     * ignored; returns it, or null if it is not a member.
+     */
+    synchronized Dispatch detach(TaskContext task) {
+        Dispatch d = members.get(task.taskIndex());
+        if (d == null || d.task().attempt() != task.attempt()) {
+            return null;
+        }
+        members.remove(task.taskIndex());
+        detached.add(task.taskIndex() - offset);
+        return d;
+    }
+
+    /** Whether no attempt waits for this execution any more. */
+    synchronized boolean empty() {
+        return members.isEmpty();
+    }
+
+    /** Cloud Run indexes of detached attempts, whose tasks may still run. */
+    synchronized Set<Integer> detached() {
+        return Set.copyOf(detached);
     }
 
     synchronized List<Dispatch> snapshot() {

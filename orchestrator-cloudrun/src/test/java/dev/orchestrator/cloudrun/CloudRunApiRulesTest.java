@@ -147,6 +147,74 @@ class CloudRunApiRulesTest {
         });
     }
 
+    // ---- 1 and 10: a cancel or a timeout detaches one task, never its siblings
+
+    @Test
+    void anOverdueQueuedTaskIsDetachedAndItsSiblingsFinish() throws Exception {
+        // Cloud Run runs 2 of the 6 tasks at once; the core's deadline of the last one passes
+        // while it still waits in Cloud Run's queue, and the core cancels it.
+        fake.job(CloudRunExecutorTest.JOB, new FakeCloudRun.FakeJob(2, 1, 0, 600, 0, List.of("worker")));
+        fake.taskDuration(Duration.ofMillis(150));
+        var executor = executor(fake.executorBuilder());
+        var ds = dispatches(41, 0, 6, 6);
+        executor.startAll(ds);
+        awaitRunning(ds);
+        String name = sink(ds.get(0)).executionName();
+
+        executor.cancel(ds.get(5).task());
+        awaitEnded(ds);
+
+        assertThat(fake.cancelCalls()).isEmpty();
+        assertThat(sink(ds.get(5)).end().error()).startsWith("cancelled: detached from Cloud Run execution " + name)
+                .contains("task 5 may still run");
+        assertAllSucceeded(ds.subList(0, 5));
+        assertThat(fake.execution(name).getSucceededCount()).isEqualTo(6);
+    }
+
+    @Test
+    void theExecutionIsCancelledOnceEveryAttemptWaitingForItIsCancelled() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            fake.script(i, FakeCloudRun.Script.HANG);
+        }
+        var executor = executor(fake.executorBuilder());
+        var ds = dispatches(42, 0, 3, 3);
+        executor.startAll(ds);
+        awaitRunning(ds);
+        String name = sink(ds.get(0)).executionName();
+
+        executor.cancel(ds.get(0).task());
+        executor.cancel(ds.get(1).task());
+        awaitEnded(ds.subList(0, 2));
+        Thread.sleep(100);
+        assertThat(fake.cancelCalls()).as("task 2 still runs").isEmpty();
+        executor.cancel(ds.get(2).task());
+        awaitEnded(ds);
+
+        CloudRunExecutorTest.await("one CancelExecution", () -> fake.cancelCalls().size() == 1);
+        assertThat(fake.cancelCalls()).containsExactly(name);
+        assertThat(ds).allSatisfy(d -> assertThat(sink(d).end().error()).startsWith("cancelled: detached"));
+    }
+
+    @Test
+    void aCancelBeforeTheStartLeavesTheOtherTasksOfTheLaunchToRun() throws Exception {
+        var executor = executor(fake.executorBuilder().maxRunningExecutions(1));
+        fake.script(100, FakeCloudRun.Script.HANG);
+        var blocker = dispatches(43, 100, 101, 101);
+        executor.startAll(blocker);
+        awaitRunning(blocker);
+        var ds = dispatches(44, 0, 3, 3);
+        executor.startAll(ds);
+
+        executor.cancel(ds.get(1).task());
+        executor.cancel(blocker.get(0).task());
+        awaitEnded(ds);
+
+        assertThat(sink(ds.get(1)).end().error()).isEqualTo("cancelled before its Cloud Run execution started");
+        assertThat(sink(ds.get(1)).count(StatusUpdate.Kind.RUNNING)).isZero();
+        assertThat(sink(ds.get(0)).end().kind()).isEqualTo(StatusUpdate.Kind.SUCCEEDED);
+        assertThat(sink(ds.get(2)).end().kind()).isEqualTo(StatusUpdate.Kind.SUCCEEDED);
+    }
+
     // ---- 9: retention deletes
 
     @Test
