@@ -17,7 +17,7 @@ final class Calls {
     /** One blocking API call. */
     @FunctionalInterface
     interface Rpc<T> {
-        T call() throws InterruptedException;
+        T call() throws InterruptedException, CallFailed;
     }
 
     private final Backoff backoff;

@@ -48,6 +48,12 @@ public final class CloudRunExecutor implements Executor {
     public static final String TYPE = "cloudrun";
     /** Default RunJob calls per minute: {@value}, Cloud Run's default quota per project and region. */
     public static final int DEFAULT_RUN_JOBS_PER_MINUTE = 180;
+    /**
+     * The environment variable that carries each launch's random id, {@value}: RunJob has no
+     * request id, so after an ambiguous error (the call may or may not have started an
+     * execution) the executor looks for an execution with this id before it tries again.
+     */
+    public static final String LAUNCH_ID = "ORCHESTRATOR_LAUNCH_ID";
     /** Cloud Run's largest task count for one execution: {@value}. */
     public static final int MAX_TASKS_PER_EXECUTION = 10_000;
     /** Default cap on executions followed at once: {@value}, Cloud Run's default per project and region. */

@@ -28,6 +28,17 @@ final class Errors {
         return RETRYABLE.contains(e.getStatusCode().getCode());
     }
 
+    /**
+     * Whether a write that failed with {@code e} may have taken effect all the same: the answer
+     * was lost (UNAVAILABLE, DEADLINE_EXCEEDED) or the server failed midway (INTERNAL, UNKNOWN).
+     */
+    static boolean ambiguous(ApiException e) {
+        return switch (e.getStatusCode().getCode()) {
+            case UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, UNKNOWN, CANCELLED -> true;
+            default -> false;
+        };
+    }
+
     /** Whether a read that failed with {@code e} is worth retrying. */
     static boolean readRetryable(ApiException e) {
         return READ_RETRYABLE.contains(e.getStatusCode().getCode());

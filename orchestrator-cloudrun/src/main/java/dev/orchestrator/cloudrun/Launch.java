@@ -6,6 +6,7 @@ import dev.orchestrator.spi.TaskContext;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 /** A group of attempts started as one execution, from its hand-over until its execution is followed. */
 final class Launch {
@@ -14,7 +15,11 @@ final class Launch {
     final List<Dispatch> members;
     /** The orchestrator index of Cloud Run task 0. */
     final int offset;
+    /** Put into the execution's environment, to find it after an ambiguous RunJob error. */
+    final String launchId = UUID.randomUUID().toString();
     volatile String executionName;
+    /** Set after a RunJob error that may have started an execution anyway. */
+    volatile boolean ambiguous;
     /** Set once every member was cancelled before the execution started: it must not start. */
     volatile boolean cancelled;
     private final Set<Integer> detached = new HashSet<>();

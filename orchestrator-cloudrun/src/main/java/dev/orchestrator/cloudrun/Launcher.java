@@ -1,5 +1,6 @@
 package dev.orchestrator.cloudrun;
 
+import com.google.api.gax.rpc.ApiException;
 import com.google.cloud.run.v2.Execution;
 import com.google.cloud.run.v2.ExecutionName;
 import com.google.cloud.run.v2.RunJobRequest;
@@ -29,6 +30,7 @@ final class Launcher {
     private final RunJobRequests requests;
     private final Follower follower;
     private final Canceller canceller;
+    private final LaunchLookup lookup;
 
     Launcher(Settings settings, Clients clients, Calls calls, ExecutionSlots slots, Attempts attempts,
              Follower follower, Canceller canceller) {
@@ -40,6 +42,7 @@ final class Launcher {
         this.requests = new RunJobRequests(settings.clock());
         this.follower = follower;
         this.canceller = canceller;
+        this.lookup = new LaunchLookup(clients, calls);
     }
 
     void launch(Launch launch) {
@@ -55,12 +58,7 @@ final class Launcher {
             if (launch.cancelled) {
                 return;
             }
-            RunJobRequest request = requests.of(launch);
-            Operation op = calls.call("RunJob for " + jobName, () -> {
-                runJobLimiter.acquire();
-                return clients.runJob(request);
-            }, () -> launch.cancelled);
-            String name = executionName(op, jobName);
+            String name = start(launch, jobName);
             launch.executionName = name;
             var tracker = follower.tracker(name, launch.offset);
             follower.register(tracker);
@@ -90,6 +88,37 @@ final class Launcher {
                     slots.release();
                 }
             }
+        }
+    }
+
+    /** Calls RunJob until it starts the execution, looking for it first after an ambiguous error. */
+    private String start(Launch launch, String jobName) throws CallFailed, InterruptedException {
+        RunJobRequest request = requests.of(launch);
+        try {
+            return calls.call("RunJob for " + jobName, () -> {
+                if (launch.ambiguous) {
+                    String found = lookup.find(jobName, launch.launchId, () -> launch.cancelled);
+                    if (found != null) {
+                        LOG.info("RunJob for {} failed but had started {}: following it", jobName, found);
+                        return found;
+                    }
+                }
+                runJobLimiter.acquire();
+                try {
+                    return executionName(clients.runJob(request), jobName);
+                } catch (ApiException e) {
+                    launch.ambiguous |= Errors.ambiguous(e);
+                    throw e;
+                }
+            }, () -> launch.cancelled);
+        } catch (CallFailed e) {
+            // A last look: INTERNAL or UNKNOWN is not retried, but may have started the execution.
+            String found = launch.ambiguous ? lookup.find(jobName, launch.launchId, () -> false) : null;
+            if (found == null) {
+                throw e;
+            }
+            LOG.info("RunJob for {} failed ({}) but had started {}: following it", jobName, e.getMessage(), found);
+            return found;
         }
     }
 

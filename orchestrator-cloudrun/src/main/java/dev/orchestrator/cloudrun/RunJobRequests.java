@@ -26,8 +26,9 @@ final class RunJobRequests {
         if (!launch.job.container().isEmpty()) {
             container.setName(launch.job.container());
         }
-        TaskEnvironment.ofBatch(first).forEach((k, v) ->
-                container.addEnv(EnvVar.newBuilder().setName(k).setValue(v == null ? "" : v)));
+        var env = TaskEnvironment.ofBatch(first);
+        env.put(CloudRunExecutor.LAUNCH_ID, launch.launchId);
+        env.forEach((k, v) -> container.addEnv(EnvVar.newBuilder().setName(k).setValue(v == null ? "" : v)));
         var overrides = RunJobRequest.Overrides.newBuilder()
                 .addContainerOverrides(container)
                 .setTaskCount(launch.members.size());

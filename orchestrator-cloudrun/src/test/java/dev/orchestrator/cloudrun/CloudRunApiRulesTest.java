@@ -79,6 +79,55 @@ class CloudRunApiRulesTest {
         assertThat(sink(ds.get(0)).end().kind()).isEqualTo(StatusUpdate.Kind.SUCCEEDED);
     }
 
+    @Test
+    void aHungRunJobFailsAtItsDeadlineAndIsTriedAgain() throws Exception {
+        fake.hang(FakeCloudRun.Method.RUN_JOB, 1);
+        var executor = executor(fake.executorBuilder().runJobTimeout(Duration.ofMillis(200)));
+        var ds = dispatches(38, 0, 2, 2);
+
+        executor.startAll(ds);
+        awaitEnded(ds);
+
+        assertAllSucceeded(ds);
+        assertThat(fake.runJobCalls()).hasSize(2);
+        assertThat(fake.executions()).hasSize(1);
+    }
+
+    // ---- 2: RunJob is not idempotent
+
+    @Test
+    void aRunJobThatStartedItsExecutionButAnsweredUnavailableIsFoundNotRepeated() throws Exception {
+        fake.startThenFailRunJob(1);
+        var executor = executor(fake.executorBuilder());
+        var ds = dispatches(39, 0, 3, 3);
+
+        executor.startAll(ds);
+        awaitEnded(ds);
+
+        assertAllSucceeded(ds);
+        assertThat(fake.executions()).as("executions started").hasSize(1);
+        assertThat(fake.runJobCalls()).hasSize(1);
+        assertThat(fake.calls(FakeCloudRun.Method.LIST_EXECUTIONS)).isGreaterThanOrEqualTo(1);
+        String launchId = CloudRunExecutorTest.env(fake.runJobCalls().get(0).request()).get(CloudRunExecutor.LAUNCH_ID);
+        assertThat(launchId).isNotBlank();
+        assertThat(sink(ds.get(0)).executionName()).isEqualTo(fake.executions().get(0).getName());
+    }
+
+    @Test
+    void aRunJobThatFailedWithoutStartingIsTriedAgainAfterTheLookup() throws Exception {
+        fake.fail(FakeCloudRun.Method.RUN_JOB, Status.UNAVAILABLE.withDescription("reset"), 1);
+        var executor = executor(fake.executorBuilder());
+        var ds = dispatches(40, 0, 2, 2);
+
+        executor.startAll(ds);
+        awaitEnded(ds);
+
+        assertAllSucceeded(ds);
+        assertThat(fake.runJobCalls()).hasSize(2);
+        assertThat(fake.executions()).hasSize(1);
+        assertThat(fake.calls(FakeCloudRun.Method.LIST_EXECUTIONS)).isEqualTo(1);
+    }
+
     // ---- 4: reads are retried; ListTasks only when needed
 
     @Test
