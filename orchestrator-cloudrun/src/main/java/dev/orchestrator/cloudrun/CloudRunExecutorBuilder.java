@@ -37,6 +37,7 @@ public final class CloudRunExecutorBuilder {
     private Duration retryTimeout = Duration.ofMinutes(10);
     private Clock clock = Clock.systemUTC();
     private Duration readTimeout = Duration.ofSeconds(30);
+    private boolean requireZeroMaxRetries;
     private Duration runJobTimeout = Duration.ofSeconds(60);
 
     CloudRunExecutorBuilder() {
@@ -246,6 +247,17 @@ public final class CloudRunExecutorBuilder {
     }
 
     /**
+     * Whether a job whose own task retries ({@code max_retries}, 3 when the job does not set it)
+     * are not 0 fails its attempts at once ({@code true}) or only logs a warning, once per job
+     * ({@code false}, the default). With retries in Cloud Run, each failure runs up to
+     * {@code max_retries + 1} times for every attempt of the orchestrator's retry policy.
+     */
+    public CloudRunExecutorBuilder requireZeroMaxRetries(boolean require) {
+        this.requireZeroMaxRetries = require;
+        return this;
+    }
+
+    /**
      * The clock that attempt deadlines are compared with when a deadline becomes Cloud Run's
      * task timeout; use the orchestrator's clock. Default: the system clock (UTC).
      */
@@ -270,19 +282,19 @@ public final class CloudRunExecutorBuilder {
         }
         var settings = new Settings(runJobPermits, runJobWindow, maxRunningExecutions, pollInterval,
                 maxPollInterval, pollBackoff, batching ? maxTasksPerExecution : 1, heartbeatInterval,
-                retryInitialDelay, retryMaxDelay, retryTimeout, clock);
+                retryInitialDelay, retryMaxDelay, retryTimeout, clock, requireZeroMaxRetries);
         var clients = Clients.create(new Clients.Connection(credentialsProvider, endpoint,
                 transportChannelProvider, plaintext), new Clients.Deadlines(readTimeout, runJobTimeout));
         LOG.info("cloudrun executor: endpoint={}, credentials={}, runJobRate={}/{}, maxRunningExecutions={}, "
                         + "pollInterval={}..{} x{}, batching={}, maxTasksPerExecution={}, heartbeatInterval={}, "
-                        + "retry={}..{} for {}, readTimeout={}, runJobTimeout={}",
+                        + "retry={}..{} for {}, readTimeout={}, runJobTimeout={}, requireZeroMaxRetries={}",
                 transportChannelProvider != null ? "custom transport" : endpoint != null ? endpoint
                         : JobsSettings.getDefaultEndpoint(),
                 credentialsProvider != null ? credentialsProvider.getClass().getSimpleName()
                         : plaintext ? "none (plaintext)" : "application default",
                 runJobPermits, runJobWindow, maxRunningExecutions, pollInterval, maxPollInterval, pollBackoff,
                 batching, settings.maxTasksPerExecution(), heartbeatInterval, retryInitialDelay, retryMaxDelay,
-                retryTimeout, readTimeout, runJobTimeout);
+                retryTimeout, readTimeout, runJobTimeout, requireZeroMaxRetries);
         return new CloudRunExecutor(new CloudRunEngine(settings, clients));
     }
 

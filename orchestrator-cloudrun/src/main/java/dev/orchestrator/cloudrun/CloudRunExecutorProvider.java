@@ -30,6 +30,7 @@ import java.util.TreeSet;
  *   <tr><td>{@code retryTimeout}</td><td>how long one call is retried</td><td>{@code 10m}</td></tr>
  *   <tr><td>{@code readTimeout}</td><td>deadline of one read or CancelExecution try</td><td>{@code 30s}</td></tr>
  *   <tr><td>{@code runJobTimeout}</td><td>deadline of one RunJob try</td><td>{@code 60s}</td></tr>
+ *   <tr><td>{@code requireZeroMaxRetries}</td><td>{@code true}: fail attempts of a job whose max_retries is not 0</td><td>{@code false}</td></tr>
  * </table>
  *
  * <p>Durations are written as {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, a bare number of
@@ -42,7 +43,7 @@ public final class CloudRunExecutorProvider implements ExecutorProvider {
     /** Every setting key {@link #create} reads. */
     public static final Set<String> KEYS = Set.of("endpoint", "plaintext", "runJobsPerMinute", "maxRunningExecutions",
             "pollInterval", "maxPollInterval", "batching", "maxTasksPerExecution", "heartbeatInterval",
-            "retryInitialDelay", "retryMaxDelay", "retryTimeout", "readTimeout", "runJobTimeout");
+            "retryInitialDelay", "retryMaxDelay", "retryTimeout", "readTimeout", "runJobTimeout", "requireZeroMaxRetries");
 
     /** For {@link java.util.ServiceLoader}. */
     public CloudRunExecutorProvider() {
@@ -87,6 +88,7 @@ public final class CloudRunExecutorProvider implements ExecutorProvider {
             b.maxPollInterval(duration(config, "maxPollInterval"));
         }
         b.batching(bool(config, "batching", true));
+        b.requireZeroMaxRetries(bool(config, "requireZeroMaxRetries", false));
         if (config.containsKey("maxTasksPerExecution")) {
             b.maxTasksPerExecution(integer(config, "maxTasksPerExecution"));
         }

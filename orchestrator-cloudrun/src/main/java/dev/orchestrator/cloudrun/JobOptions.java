@@ -68,6 +68,7 @@ record JobOptions(JobName job, long timeoutSeconds, String container) {
             throw new IllegalArgumentException("workingDirectory is not supported by the cloudrun executor (Cloud Run "
                     + "cannot override it), got '" + spec.workingDirectory() + "'");
         }
+        JobChecks.validate(spec.environment());
         String container = options.getOrDefault(CONTAINER, "");
         return new JobOptions(JobName.parse(job), timeout, container);
     }

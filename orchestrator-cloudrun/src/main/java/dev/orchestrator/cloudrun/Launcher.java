@@ -31,6 +31,7 @@ final class Launcher {
     private final Follower follower;
     private final Canceller canceller;
     private final LaunchLookup lookup;
+    private final JobChecks checks;
 
     Launcher(Settings settings, Clients clients, Calls calls, ExecutionSlots slots, Attempts attempts,
              Follower follower, Canceller canceller) {
@@ -43,6 +44,7 @@ final class Launcher {
         this.follower = follower;
         this.canceller = canceller;
         this.lookup = new LaunchLookup(clients, calls);
+        this.checks = new JobChecks(clients, calls, settings.requireZeroMaxRetries());
     }
 
     void launch(Launch launch) {
@@ -58,7 +60,13 @@ final class Launcher {
             if (launch.cancelled) {
                 return;
             }
-            String name = start(launch, jobName);
+            RunJobRequest request = requests.of(launch);
+            String refusal = checks.check(jobName, request);
+            if (refusal != null) {
+                fail(launch.attached(), refusal);
+                return;
+            }
+            String name = start(launch, jobName, request);
             launch.executionName = name;
             var tracker = follower.tracker(name, launch.offset);
             follower.register(tracker);
@@ -92,8 +100,7 @@ final class Launcher {
     }
 
     /** Calls RunJob until it starts the execution, looking for it first after an ambiguous error. */
-    private String start(Launch launch, String jobName) throws CallFailed, InterruptedException {
-        RunJobRequest request = requests.of(launch);
+    private String start(Launch launch, String jobName, RunJobRequest request) throws CallFailed, InterruptedException {
         try {
             return calls.call("RunJob for " + jobName, () -> {
                 if (launch.ambiguous) {

@@ -18,9 +18,10 @@ import java.time.Duration;
  * @param retryMaxDelay        longest retry delay
  * @param retryTimeout         how long one call is retried before its tasks fail
  * @param clock                the clock that attempt deadlines are compared with
+ * @param requireZeroMaxRetries whether a job whose {@code max_retries} is not 0 fails its attempts (else a warning)
  */
 record Settings(int runJobPermits, Duration runJobWindow, int maxRunningExecutions, Duration pollInterval,
                 Duration maxPollInterval, double pollBackoff, int maxTasksPerExecution,
                 Duration heartbeatInterval, Duration retryInitialDelay, Duration retryMaxDelay,
-                Duration retryTimeout, Clock clock) {
+                Duration retryTimeout, Clock clock, boolean requireZeroMaxRetries) {
 }

@@ -264,6 +264,124 @@ class CloudRunApiRulesTest {
         assertThat(sink(ds.get(2)).end().kind()).isEqualTo(StatusUpdate.Kind.SUCCEEDED);
     }
 
+    // ---- 5, 6, 8, 12: the job is read once, and what Cloud Run would refuse fails at once
+
+    static FakeCloudRun.FakeJob job(int parallelism, int maxRetries, int envCount, List<String> containers) {
+        return new FakeCloudRun.FakeJob(parallelism, 1, maxRetries, 600, envCount, containers);
+    }
+
+    @Test
+    void aJobWhoseParallelismExceedsTheTaskCountFailsAtOnceSayingWhatToSet() throws Exception {
+        fake.job(CloudRunExecutorTest.JOB, job(5, 0, 0, List.of("worker")));
+        var executor = executor(fake.executorBuilder());
+        var tail = dispatches(45, 10, 13, 13);
+        var big = dispatches(46, 0, 8, 8);
+
+        executor.startAll(tail);
+        executor.startAll(big);
+        awaitEnded(tail);
+        awaitEnded(big);
+
+        assertThat(tail).allSatisfy(d -> assertThat(sink(d).end().error())
+                .contains("has parallelism 5, more than the 3 task(s)").contains("set the job's parallelism to 0"));
+        assertAllSucceeded(big);
+        assertThat(fake.runJobCalls()).hasSize(1);
+        assertThat(fake.calls(FakeCloudRun.Method.GET_JOB)).isEqualTo(1);
+    }
+
+    @Test
+    void cloudRunsOwnRetriesAreRefusedWhenTheSettingSaysSo() throws Exception {
+        fake.job(CloudRunExecutorTest.JOB, job(0, 3, 0, List.of("worker")));
+        var strict = executor(fake.executorBuilder().requireZeroMaxRetries(true));
+        var lenient = executor(fake.executorBuilder());
+        var refused = dispatches(47, 0, 2, 2);
+        var warned = dispatches(48, 0, 2, 2);
+
+        strict.startAll(refused);
+        lenient.startAll(warned);
+        awaitEnded(refused);
+        awaitEnded(warned);
+
+        assertThat(refused).allSatisfy(d -> assertThat(sink(d).end().error())
+                .contains("retries each failed task 3 time(s) (max_retries)").contains("set the job's max_retries to 0"));
+        assertAllSucceeded(warned);
+        assertThat(fake.runJobCalls()).hasSize(1);
+    }
+
+    @Test
+    void aFailingTaskIsRetriedByCloudRunAsItsJobSays() throws Exception {
+        fake.job(CloudRunExecutorTest.JOB, job(0, 2, 0, List.of("worker")));
+        fake.script(1, FakeCloudRun.Script.fail(3));
+        var executor = executor(fake.executorBuilder());
+        var ds = dispatches(49, 0, 2, 2);
+
+        executor.startAll(ds);
+        awaitEnded(ds);
+
+        assertThat(sink(ds.get(1)).end().error()).contains("(after 2 retries)");
+    }
+
+    @Test
+    void aJobWithSeveralContainersNeedsOptionsContainer() throws Exception {
+        fake.job(CloudRunExecutorTest.JOB, job(0, 0, 0, List.of("worker", "proxy")));
+        var executor = executor(fake.executorBuilder());
+        var ds = dispatches(50, 0, 2, 2);
+        var named = new RecordingSink();
+        var spec = dev.orchestrator.JobSpec.options(java.util.Map.of("job", CloudRunExecutorTest.JOB,
+                "container", "worker"));
+
+        executor.startAll(ds);
+        executor.start(task(51, 0, 1, spec), named);
+        awaitEnded(ds);
+
+        assertThat(sink(ds.get(0)).end().error()).contains("has 2 containers [worker, proxy]")
+                .contains("set options.container");
+        assertThat(named.awaitEnd(CloudRunExecutorTest.WAIT)).isTrue();
+        assertThat(named.end().kind()).isEqualTo(StatusUpdate.Kind.SUCCEEDED);
+        assertThat(fake.runJobCalls()).hasSize(1);
+    }
+
+    @Test
+    void environmentLimitsFailTheTaskNamingTheVariable() throws Exception {
+        var executor = executor(fake.executorBuilder());
+        var big = new RecordingSink();
+        var base = task(52, 0, 1, CloudRunExecutorTest.SPEC);
+        var withBigParameter = new dev.orchestrator.spi.TaskContext(base.taskId(), base.runId(), base.workflow(),
+                base.step(), base.stepIndex(), base.taskIndex(), base.taskCount(), base.attempt(),
+                java.util.Map.of("blob", "x".repeat(40_000)), base.job(), null, null);
+
+        executor.start(withBigParameter, big);
+
+        assertThat(big.awaitEnd(CloudRunExecutorTest.WAIT)).isTrue();
+        assertThat(big.end().error()).contains("ORCHESTRATOR_PARAM_blob is 40000 bytes long")
+                .contains("at most 32768 bytes");
+        assertThat(fake.runJobCalls()).isEmpty();
+    }
+
+    @Test
+    void tooManyVariablesWithTheJobsOwnFailTheTask() throws Exception {
+        fake.job(CloudRunExecutorTest.JOB, job(0, 0, 995, List.of("worker")));
+        var executor = executor(fake.executorBuilder());
+        var ds = dispatches(53, 0, 1, 1);
+
+        executor.startAll(ds);
+        awaitEnded(ds);
+
+        assertThat(sink(ds.get(0)).end().error()).contains("995 of the job itself").contains("at most 1000");
+        assertThat(fake.runJobCalls()).isEmpty();
+    }
+
+    @Test
+    void reservedVariablesAreRefusedWhenTheWorkflowIsRegistered() {
+        var executor = executor(fake.executorBuilder());
+        var spec = new dev.orchestrator.JobSpec(List.of(), java.util.Map.of("PORT", "8080"), null,
+                java.util.Map.of("job", CloudRunExecutorTest.JOB));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> executor.validate(spec))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("environment: environment variable PORT is reserved by Cloud Run (CLOUD_RUN_* and PORT)");
+    }
+
     // ---- 9: retention deletes
 
     @Test
