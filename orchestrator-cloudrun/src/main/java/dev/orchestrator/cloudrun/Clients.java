@@ -46,8 +46,11 @@ final class Clients implements AutoCloseable {
     private final TasksClient tasks;
     private final ApiCallContext read;
     private final ApiCallContext runJob;
+    private final RateLimiter readLimiter;
 
-    private Clients(JobsClient jobs, ExecutionsClient executions, TasksClient tasks, Deadlines deadlines) {
+    private Clients(JobsClient jobs, ExecutionsClient executions, TasksClient tasks, Deadlines deadlines,
+                    RateLimiter readLimiter) {
+        this.readLimiter = readLimiter;
         this.jobs = jobs;
         this.executions = executions;
         this.tasks = tasks;
@@ -69,18 +72,26 @@ final class Clients implements AutoCloseable {
         return jobs.runJobCallable().call(request, runJob);
     }
 
-    /** One GetJob try. */
-    Job getJob(String job) {
+    /** Reads allowed per window, shared by every read of this executor. */
+    RateLimiter readLimiter() {
+        return readLimiter;
+    }
+
+    /** One GetJob try (waits for the read limiter). */
+    Job getJob(String job) throws InterruptedException {
+        readLimiter.acquire();
         return jobs.getJobCallable().call(GetJobRequest.newBuilder().setName(job).build(), read);
     }
 
-    /** One GetExecution try. */
-    Execution getExecution(String execution) {
+    /** One GetExecution try (waits for the read limiter). */
+    Execution getExecution(String execution) throws InterruptedException {
+        readLimiter.acquire();
         return executions.getExecutionCallable().call(GetExecutionRequest.newBuilder().setName(execution).build(), read);
     }
 
-    /** One ListExecutions page. */
-    ListExecutionsResponse listExecutions(ListExecutionsRequest request) {
+    /** One ListExecutions page (waits for the read limiter). */
+    ListExecutionsResponse listExecutions(ListExecutionsRequest request) throws InterruptedException {
+        readLimiter.acquire();
         return executions.listExecutionsCallable().call(request, read);
     }
 
@@ -90,8 +101,9 @@ final class Clients implements AutoCloseable {
                 .call(CancelExecutionRequest.newBuilder().setName(execution).build(), read);
     }
 
-    /** One ListTasks page. */
-    ListTasksResponse listTasks(ListTasksRequest request) {
+    /** One ListTasks page (waits for the read limiter). */
+    ListTasksResponse listTasks(ListTasksRequest request) throws InterruptedException {
+        readLimiter.acquire();
         return tasks.listTasksCallable().call(request, read);
     }
 
@@ -112,7 +124,7 @@ final class Clients implements AutoCloseable {
      *
      * @throws UncheckedIOException if a client cannot be created (for example, no credentials)
      */
-    static Clients create(Connection c, Deadlines deadlines) {
+    static Clients create(Connection c, Deadlines deadlines, RateLimiter readLimiter) {
         JobsClient jobs = null;
         ExecutionsClient executions = null;
         TasksClient tasks = null;
@@ -157,7 +169,7 @@ final class Clients implements AutoCloseable {
             jobs = JobsClient.create(js.build());
             executions = ExecutionsClient.create(es.build());
             tasks = TasksClient.create(ts.build());
-            return new Clients(jobs, executions, tasks, deadlines);
+            return new Clients(jobs, executions, tasks, deadlines, readLimiter);
         } catch (IOException e) {
             closeAll(Arrays.asList(jobs, executions, tasks));
             throw new UncheckedIOException("cannot create the Cloud Run clients: " + e.getMessage(), e);

@@ -56,6 +56,11 @@ public final class CloudRunExecutor implements Executor {
     public static final String LAUNCH_ID = "ORCHESTRATOR_LAUNCH_ID";
     /** Cloud Run's largest task count for one execution: {@value}. */
     public static final int MAX_TASKS_PER_EXECUTION = 10_000;
+    /**
+     * Default API reads per minute: {@value}, a share of the project's per-region read quota
+     * (which the console, gcloud and other nodes share).
+     */
+    public static final int DEFAULT_READS_PER_MINUTE = 1200;
     /** Default cap on executions followed at once: {@value}, Cloud Run's default per project and region. */
     public static final int DEFAULT_MAX_RUNNING_EXECUTIONS = 1000;
 

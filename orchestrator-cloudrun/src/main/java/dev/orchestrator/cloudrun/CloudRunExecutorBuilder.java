@@ -38,6 +38,8 @@ public final class CloudRunExecutorBuilder {
     private Clock clock = Clock.systemUTC();
     private Duration readTimeout = Duration.ofSeconds(30);
     private boolean requireZeroMaxRetries;
+    private int readPermits = CloudRunExecutor.DEFAULT_READS_PER_MINUTE;
+    private Duration readWindow = Duration.ofMinutes(1);
     private Duration runJobTimeout = Duration.ofSeconds(60);
 
     CloudRunExecutorBuilder() {
@@ -106,6 +108,36 @@ public final class CloudRunExecutorBuilder {
         }
         this.runJobWindow = positive("runJobRate window", window);
         this.runJobPermits = permits;
+        return this;
+    }
+
+    /**
+     * API reads (GetJob, GetExecution, ListExecutions, ListTasks) allowed in any minute, shared by
+     * every execution this executor follows; when many executions run, each is polled less often
+     * so that all of them fit. Cloud Run's read quota is per project and region and shared with
+     * the console, gcloud and other nodes: give each node its share. Default
+     * {@value CloudRunExecutor#DEFAULT_READS_PER_MINUTE}.
+     *
+     * @throws IllegalArgumentException if {@code perMinute < 1}
+     */
+    public CloudRunExecutorBuilder readsPerMinute(int perMinute) {
+        if (perMinute < 1) {
+            throw new IllegalArgumentException("readsPerMinute must be at least 1, got " + perMinute);
+        }
+        return readRate(perMinute, Duration.ofMinutes(1));
+    }
+
+    /**
+     * API reads allowed in any window of length {@code window} (see {@link #readsPerMinute}).
+     *
+     * @throws IllegalArgumentException if {@code permits < 1} or {@code window} is not positive
+     */
+    public CloudRunExecutorBuilder readRate(int permits, Duration window) {
+        if (permits < 1) {
+            throw new IllegalArgumentException("readRate permits must be at least 1, got " + permits);
+        }
+        this.readWindow = positive("readRate window", window);
+        this.readPermits = permits;
         return this;
     }
 
@@ -282,19 +314,21 @@ public final class CloudRunExecutorBuilder {
         }
         var settings = new Settings(runJobPermits, runJobWindow, maxRunningExecutions, pollInterval,
                 maxPollInterval, pollBackoff, batching ? maxTasksPerExecution : 1, heartbeatInterval,
-                retryInitialDelay, retryMaxDelay, retryTimeout, clock, requireZeroMaxRetries);
+                retryInitialDelay, retryMaxDelay, retryTimeout, clock, readPermits, readWindow,
+                requireZeroMaxRetries);
         var clients = Clients.create(new Clients.Connection(credentialsProvider, endpoint,
-                transportChannelProvider, plaintext), new Clients.Deadlines(readTimeout, runJobTimeout));
+                transportChannelProvider, plaintext), new Clients.Deadlines(readTimeout, runJobTimeout),
+                new RateLimiter(readPermits, readWindow));
         LOG.info("cloudrun executor: endpoint={}, credentials={}, runJobRate={}/{}, maxRunningExecutions={}, "
                         + "pollInterval={}..{} x{}, batching={}, maxTasksPerExecution={}, heartbeatInterval={}, "
-                        + "retry={}..{} for {}, readTimeout={}, runJobTimeout={}, requireZeroMaxRetries={}",
+                        + "retry={}..{} for {}, readTimeout={}, runJobTimeout={}, requireZeroMaxRetries={}, readRate={}/{}",
                 transportChannelProvider != null ? "custom transport" : endpoint != null ? endpoint
                         : JobsSettings.getDefaultEndpoint(),
                 credentialsProvider != null ? credentialsProvider.getClass().getSimpleName()
                         : plaintext ? "none (plaintext)" : "application default",
                 runJobPermits, runJobWindow, maxRunningExecutions, pollInterval, maxPollInterval, pollBackoff,
                 batching, settings.maxTasksPerExecution(), heartbeatInterval, retryInitialDelay, retryMaxDelay,
-                retryTimeout, readTimeout, runJobTimeout, requireZeroMaxRetries);
+                retryTimeout, readTimeout, runJobTimeout, requireZeroMaxRetries, readPermits, readWindow);
         return new CloudRunExecutor(new CloudRunEngine(settings, clients));
     }
 

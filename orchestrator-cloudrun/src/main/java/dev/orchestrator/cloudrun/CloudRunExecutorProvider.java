@@ -20,6 +20,7 @@ import java.util.TreeSet;
  *   <tr><td>{@code endpoint}</td><td>API endpoint {@code host:port}</td><td>{@code run.googleapis.com:443}</td></tr>
  *   <tr><td>{@code plaintext}</td><td>{@code true}: plaintext gRPC without credentials (emulators, fakes)</td><td>{@code false}</td></tr>
  *   <tr><td>{@code runJobsPerMinute}</td><td>RunJob calls in any minute</td><td>180</td></tr>
+ *   <tr><td>{@code readsPerMinute}</td><td>API reads in any minute, shared by all polls</td><td>1200</td></tr>
  *   <tr><td>{@code maxRunningExecutions}</td><td>executions followed at once</td><td>1000</td></tr>
  *   <tr><td>{@code pollInterval}</td><td>delay between polls of one execution</td><td>{@code 5s}</td></tr>
  *   <tr><td>{@code maxPollInterval}</td><td>longest delay between polls</td><td>{@code 60s}</td></tr>
@@ -41,7 +42,7 @@ import java.util.TreeSet;
 public final class CloudRunExecutorProvider implements ExecutorProvider {
 
     /** Every setting key {@link #create} reads. */
-    public static final Set<String> KEYS = Set.of("endpoint", "plaintext", "runJobsPerMinute", "maxRunningExecutions",
+    public static final Set<String> KEYS = Set.of("endpoint", "plaintext", "runJobsPerMinute", "readsPerMinute", "maxRunningExecutions",
             "pollInterval", "maxPollInterval", "batching", "maxTasksPerExecution", "heartbeatInterval",
             "retryInitialDelay", "retryMaxDelay", "retryTimeout", "readTimeout", "runJobTimeout", "requireZeroMaxRetries");
 
@@ -77,6 +78,9 @@ public final class CloudRunExecutorProvider implements ExecutorProvider {
         b.usePlaintext(bool(config, "plaintext", false));
         if (config.containsKey("runJobsPerMinute")) {
             b.runJobsPerMinute(integer(config, "runJobsPerMinute"));
+        }
+        if (config.containsKey("readsPerMinute")) {
+            b.readsPerMinute(integer(config, "readsPerMinute"));
         }
         if (config.containsKey("maxRunningExecutions")) {
             b.maxRunningExecutions(integer(config, "maxRunningExecutions"));

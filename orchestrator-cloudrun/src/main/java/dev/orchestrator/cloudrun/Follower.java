@@ -68,7 +68,7 @@ final class Follower {
 
     /** Starts polling a registered tracker. */
     void follow(Tracker t) {
-        schedulePoll(t, settings.pollInterval());
+        schedulePoll(t, floor());
     }
 
     /**
@@ -87,7 +87,7 @@ final class Follower {
             if (t.add(dispatch)) {
                 if (created[0]) {
                     slots.forceAcquire();
-                    schedulePoll(t, settings.pollInterval());
+                    schedulePoll(t, floor());
                 }
                 return;
             }
@@ -107,7 +107,7 @@ final class Follower {
 
     /** Polls {@code t} again soon (after a cancel). */
     void hurry(Tracker t) {
-        t.delay = settings.pollInterval();
+        t.delay = floor();
     }
 
     private void schedulePoll(Tracker t, Duration delay) {
@@ -121,6 +121,9 @@ final class Follower {
         Execution ex;
         try {
             ex = clients.getExecution(t.name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
         } catch (ApiException e) {
             readFailed(t, e);
             return;
@@ -155,12 +158,12 @@ final class Follower {
             long progress = ((long) ended << 32) | ex.getRunningCount();
             if (progress != t.progress) {
                 t.progress = progress;
-                t.delay = settings.pollInterval();
+                t.delay = floor();
             } else {
                 t.delay = next(t.delay);
             }
             heartbeat(t);
-            schedulePoll(t, t.cancelRequested.get() || ex.hasCompletionTime() ? settings.pollInterval() : t.delay);
+            schedulePoll(t, t.cancelRequested.get() || ex.hasCompletionTime() ? floor() : t.delay);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -217,8 +220,20 @@ final class Follower {
     }
 
     private Duration next(Duration d) {
-        long nanos = (long) Math.min((double) settings.maxPollInterval().toNanos(), d.toNanos() * settings.pollBackoff());
-        return Duration.ofNanos(Math.max(nanos, settings.pollInterval().toNanos()));
+        long floor = floor().toNanos();
+        long cap = Math.max(floor, settings.maxPollInterval().toNanos());
+        long nanos = (long) Math.min((double) cap, d.toNanos() * settings.pollBackoff());
+        return Duration.ofNanos(Math.max(nanos, floor));
+    }
+
+    /**
+     * The shortest delay between two polls of one execution: the poll interval, stretched so
+     * that polling every followed execution once stays within the read limiter's rate.
+     */
+    Duration floor() {
+        RateLimiter reads = clients.readLimiter();
+        long stretched = reads.window().toNanos() / reads.permits() * Math.max(1, trackers.size());
+        return Duration.ofNanos(Math.max(settings.pollInterval().toNanos(), stretched));
     }
 
     private void heartbeat(Tracker t) {
@@ -279,7 +294,7 @@ final class Follower {
         }
         if (t.completedPolls < COMPLETED_POLLS_BEFORE_GIVING_UP_ON_COUNTS && anyUnfinished(t, byIndex)) {
             // Task states lag the execution's counts: read them again after the next poll.
-            schedulePoll(t, settings.pollInterval());
+            schedulePoll(t, floor());
             return;
         }
         String noResult = TaskOutcomes.noResult(ex);

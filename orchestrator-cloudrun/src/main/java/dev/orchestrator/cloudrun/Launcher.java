@@ -1,6 +1,7 @@
 package dev.orchestrator.cloudrun;
 
 import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.rpc.StatusCode;
 import com.google.cloud.run.v2.Execution;
 import com.google.cloud.run.v2.ExecutionName;
 import com.google.cloud.run.v2.RunJobRequest;
@@ -32,6 +33,7 @@ final class Launcher {
     private final Canceller canceller;
     private final LaunchLookup lookup;
     private final JobChecks checks;
+    private final StartGate gate;
 
     Launcher(Settings settings, Clients clients, Calls calls, ExecutionSlots slots, Attempts attempts,
              Follower follower, Canceller canceller) {
@@ -45,6 +47,7 @@ final class Launcher {
         this.canceller = canceller;
         this.lookup = new LaunchLookup(clients, calls);
         this.checks = new JobChecks(clients, calls, settings.requireZeroMaxRetries());
+        this.gate = new StartGate(settings.retryInitialDelay(), settings.retryMaxDelay());
     }
 
     void launch(Launch launch) {
@@ -110,11 +113,17 @@ final class Launcher {
                         return found;
                     }
                 }
+                gate.await();
                 runJobLimiter.acquire();
                 try {
-                    return executionName(clients.runJob(request), jobName);
+                    String started = executionName(clients.runJob(request), jobName);
+                    gate.succeeded();
+                    return started;
                 } catch (ApiException e) {
                     launch.ambiguous |= Errors.ambiguous(e);
+                    if (e.getStatusCode().getCode() == StatusCode.Code.RESOURCE_EXHAUSTED) {
+                        gate.exhausted();
+                    }
                     throw e;
                 }
             }, () -> launch.cancelled);

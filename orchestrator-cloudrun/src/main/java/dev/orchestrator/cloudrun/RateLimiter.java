@@ -75,6 +75,11 @@ final class RateLimiter {
         }
     }
 
+    /** The window. */
+    Duration window() {
+        return Duration.ofNanos(windowNanos);
+    }
+
     /** Permits per window. */
     int permits() {
         return permits;

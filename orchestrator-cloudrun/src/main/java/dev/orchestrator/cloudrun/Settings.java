@@ -18,10 +18,13 @@ import java.time.Duration;
  * @param retryMaxDelay        longest retry delay
  * @param retryTimeout         how long one call is retried before its tasks fail
  * @param clock                the clock that attempt deadlines are compared with
+ * @param readPermits          reads (GetJob, GetExecution, ListExecutions, ListTasks) allowed per {@code readWindow}
+ * @param readWindow           the read limiter's window
  * @param requireZeroMaxRetries whether a job whose {@code max_retries} is not 0 fails its attempts (else a warning)
  */
 record Settings(int runJobPermits, Duration runJobWindow, int maxRunningExecutions, Duration pollInterval,
                 Duration maxPollInterval, double pollBackoff, int maxTasksPerExecution,
                 Duration heartbeatInterval, Duration retryInitialDelay, Duration retryMaxDelay,
-                Duration retryTimeout, Clock clock, boolean requireZeroMaxRetries) {
+                Duration retryTimeout, Clock clock, int readPermits, Duration readWindow,
+                boolean requireZeroMaxRetries) {
 }

@@ -382,6 +382,44 @@ class CloudRunApiRulesTest {
                 .hasMessage("environment: environment variable PORT is reserved by Cloud Run (CLOUD_RUN_* and PORT)");
     }
 
+    // ---- 7: quotas
+
+    @Test
+    void pollsOfManyExecutionsShareOneReadLimiterAndStayWithinTheReadQuota() throws Exception {
+        fake.quotas(Integer.MAX_VALUE, 40, Duration.ofSeconds(1));
+        fake.taskDuration(Duration.ofMillis(1500));
+        var executor = executor(fake.executorBuilder().batching(false).readRate(30, Duration.ofSeconds(1)));
+        var ds = dispatches(54, 0, 20, 20);
+
+        executor.startAll(ds);
+        awaitEnded(ds);
+
+        assertAllSucceeded(ds);
+        assertThat(fake.readQuotaRefusals()).as("reads refused by the quota").isZero();
+    }
+
+    @Test
+    void resourceExhaustedOnRunJobPausesEveryStartOfTheNode() throws Exception {
+        fake.throttleRunJob(1);
+        Duration pause = Duration.ofMillis(400);
+        var executor = executor(fake.executorBuilder().batching(false).retryBackoff(pause, Duration.ofSeconds(1)));
+        var first = dispatches(55, 0, 1, 1);
+        executor.startAll(first);
+        CloudRunExecutorTest.await("the first RunJob refused", () -> !fake.runJobCalls().isEmpty());
+        long refusedAt = fake.runJobCalls().get(0).nanoTime();
+        var later = dispatches(56, 0, 3, 3);
+        executor.startAll(later);
+        awaitEnded(first);
+        awaitEnded(later);
+
+        assertThat(fake.runJobCalls().get(0).answer().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertAllSucceeded(later);
+        assertThat(fake.runJobCalls()).hasSize(5);
+        // Every start of the node waits for the whole pause, not only the launch that was refused.
+        assertThat(fake.runJobCalls().subList(1, 5)).allSatisfy(c ->
+                assertThat(c.nanoTime() - refusedAt).isGreaterThanOrEqualTo(pause.toNanos() - 20_000_000L));
+    }
+
     // ---- 9: retention deletes
 
     @Test

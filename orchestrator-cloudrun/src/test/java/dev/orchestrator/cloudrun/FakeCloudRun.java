@@ -214,7 +214,8 @@ final class FakeCloudRun implements AutoCloseable {
                 .pollInterval(Duration.ofMillis(20))
                 .maxPollInterval(Duration.ofMillis(100))
                 .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(80))
-                .retryTimeout(Duration.ofSeconds(20));
+                .retryTimeout(Duration.ofSeconds(20))
+                .readRate(1000, Duration.ofSeconds(1));
     }
 
     // ---- scripting
