@@ -4,8 +4,10 @@ import com.google.api.gax.core.BackgroundResource;
 import com.google.api.gax.core.CredentialsProvider;
 import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.grpc.GrpcCallContext;
-import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
 import com.google.api.gax.rpc.ApiCallContext;
+import com.google.api.gax.rpc.FixedHeaderProvider;
+import com.google.api.gax.rpc.FixedTransportChannelProvider;
+import com.google.api.gax.rpc.TransportChannel;
 import com.google.api.gax.rpc.TransportChannelProvider;
 import com.google.cloud.run.v2.CancelExecutionRequest;
 import com.google.cloud.run.v2.Execution;
@@ -33,6 +35,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -47,9 +50,34 @@ final class Clients implements AutoCloseable {
     private final ApiCallContext read;
     private final ApiCallContext runJob;
     private final RateLimiter readLimiter;
+    /** The channel built here, or null when the host gave its own transport. */
+    private final TransportChannel channel;
 
-    private Clients(JobsClient jobs, ExecutionsClient executions, TasksClient tasks, Deadlines deadlines,
-                    RateLimiter readLimiter) {
+    /** The user agent of every call: {@code orchestrator-cloudrun/VERSION}. */
+    static final String USER_AGENT = "orchestrator-cloudrun/" + version();
+
+    private static String version() {
+        String v = Clients.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** One gRPC channel to the endpoint, TLS unless plaintext. */
+    private static TransportChannel channel(Connection c) throws IOException {
+        var builder = JobsSettings.defaultGrpcTransportProviderBuilder();
+        if (c.plaintext()) {
+            builder.setChannelConfigurator(Clients::plaintextChannel);
+        }
+        TransportChannelProvider provider = builder.build()
+                .withEndpoint(c.endpoint() != null ? c.endpoint() : JobsSettings.getDefaultEndpoint());
+        if (provider.needsHeaders()) {
+            provider = provider.withHeaders(Map.of("user-agent", USER_AGENT));
+        }
+        return provider.getTransportChannel();
+    }
+
+    private Clients(JobsClient jobs, ExecutionsClient executions, TasksClient tasks, TransportChannel channel,
+                    Deadlines deadlines, RateLimiter readLimiter) {
+        this.channel = channel;
         this.readLimiter = readLimiter;
         this.jobs = jobs;
         this.executions = executions;
@@ -128,6 +156,7 @@ final class Clients implements AutoCloseable {
         JobsClient jobs = null;
         ExecutionsClient executions = null;
         TasksClient tasks = null;
+        TransportChannel shared = null;
         try {
             var js = JobsSettings.newBuilder();
             var es = ExecutionsSettings.newBuilder();
@@ -140,22 +169,20 @@ final class Clients implements AutoCloseable {
             es.listExecutionsSettings().setRetryableCodes(Set.of());
             es.cancelExecutionSettings().setRetryableCodes(Set.of());
             ts.listTasksSettings().setRetryableCodes(Set.of());
+            // One channel for the three clients: the host's transport, or one built here.
             TransportChannelProvider transport = c.transport();
+            if (transport == null) {
+                shared = channel(c);
+                transport = FixedTransportChannelProvider.create(shared);
+            }
             CredentialsProvider credentials = c.credentials();
-            if (transport == null && c.plaintext()) {
-                transport = InstantiatingGrpcChannelProvider.newBuilder()
-                        .setEndpoint(c.endpoint())
-                        .setChannelConfigurator(Clients::plaintextChannel)
-                        .build();
-                if (credentials == null) {
-                    credentials = NoCredentialsProvider.create();
-                }
+            if (credentials == null && c.plaintext()) {
+                credentials = NoCredentialsProvider.create();
             }
-            if (transport != null) {
-                js.setTransportChannelProvider(transport);
-                es.setTransportChannelProvider(transport);
-                ts.setTransportChannelProvider(transport);
-            }
+            var headers = FixedHeaderProvider.create(Map.of("user-agent", USER_AGENT));
+            js.setTransportChannelProvider(transport).setHeaderProvider(headers);
+            es.setTransportChannelProvider(transport).setHeaderProvider(headers);
+            ts.setTransportChannelProvider(transport).setHeaderProvider(headers);
             if (credentials != null) {
                 js.setCredentialsProvider(credentials);
                 es.setCredentialsProvider(credentials);
@@ -169,12 +196,12 @@ final class Clients implements AutoCloseable {
             jobs = JobsClient.create(js.build());
             executions = ExecutionsClient.create(es.build());
             tasks = TasksClient.create(ts.build());
-            return new Clients(jobs, executions, tasks, deadlines, readLimiter);
+            return new Clients(jobs, executions, tasks, shared, deadlines, readLimiter);
         } catch (IOException e) {
-            closeAll(Arrays.asList(jobs, executions, tasks));
+            closeAll(Arrays.asList(jobs, executions, tasks, shared));
             throw new UncheckedIOException("cannot create the Cloud Run clients: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeAll(Arrays.asList(jobs, executions, tasks));
+            closeAll(Arrays.asList(jobs, executions, tasks, shared));
             throw e;
         }
     }
@@ -184,10 +211,11 @@ final class Clients implements AutoCloseable {
         return builder.usePlaintext();
     }
 
-    /** Closes the clients and waits up to 5 s each for their channels. */
+    /** Closes the clients and the channel, and waits up to 5 s each for them. */
     @Override
     public void close() {
-        List<BackgroundResource> all = List.of(jobs, executions, tasks);
+        List<BackgroundResource> all = channel == null ? List.of(jobs, executions, tasks)
+                : List.of(jobs, executions, tasks, channel);
         closeAll(all);
         for (BackgroundResource r : all) {
             try {

@@ -3,8 +3,17 @@ package dev.orchestrator.cloudrun;
 import dev.orchestrator.spi.Executor;
 import dev.orchestrator.spi.ExecutorProvider;
 
+import com.google.api.gax.core.CredentialsProvider;
+import com.google.api.gax.core.FixedCredentialsProvider;
+import com.google.auth.oauth2.GoogleCredentials;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +27,7 @@ import java.util.TreeSet;
  *   <caption>Settings</caption>
  *   <tr><th>key</th><th>meaning</th><th>default</th></tr>
  *   <tr><td>{@code endpoint}</td><td>API endpoint {@code host:port}</td><td>{@code run.googleapis.com:443}</td></tr>
+ *   <tr><td>{@code credentialsFile}</td><td>a service account key or other credentials JSON file</td><td>Application Default Credentials</td></tr>
  *   <tr><td>{@code plaintext}</td><td>{@code true}: plaintext gRPC without credentials (emulators, fakes)</td><td>{@code false}</td></tr>
  *   <tr><td>{@code runJobsPerMinute}</td><td>RunJob calls in any minute</td><td>180</td></tr>
  *   <tr><td>{@code readsPerMinute}</td><td>API reads in any minute, shared by all polls</td><td>1200</td></tr>
@@ -35,14 +45,15 @@ import java.util.TreeSet;
  * </table>
  *
  * <p>Durations are written as {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, a bare number of
- * seconds, or ISO-8601 ({@code PT5S}). Credentials are Application Default Credentials; hosts
- * that need other credentials build the executor with {@link CloudRunExecutor#builder()} and hand
- * it to the orchestrator builder.
+ * seconds, or ISO-8601 ({@code PT5S}). Credentials are Application Default Credentials unless
+ * {@code credentialsFile} names a JSON credentials file (read with the {@code cloud-platform}
+ * scope); hosts that need other credentials build the executor with
+ * {@link CloudRunExecutor#builder()} and hand it to the orchestrator builder.
  */
 public final class CloudRunExecutorProvider implements ExecutorProvider {
 
     /** Every setting key {@link #create} reads. */
-    public static final Set<String> KEYS = Set.of("endpoint", "plaintext", "runJobsPerMinute", "readsPerMinute", "maxRunningExecutions",
+    public static final Set<String> KEYS = Set.of("endpoint", "credentialsFile", "plaintext", "runJobsPerMinute", "readsPerMinute", "maxRunningExecutions",
             "pollInterval", "maxPollInterval", "batching", "maxTasksPerExecution", "heartbeatInterval",
             "retryInitialDelay", "retryMaxDelay", "retryTimeout", "readTimeout", "runJobTimeout", "requireZeroMaxRetries");
 
@@ -76,6 +87,10 @@ public final class CloudRunExecutorProvider implements ExecutorProvider {
             b.endpoint(endpoint);
         }
         b.usePlaintext(bool(config, "plaintext", false));
+        String credentialsFile = config.get("credentialsFile");
+        if (credentialsFile != null) {
+            b.credentialsProvider(credentials(credentialsFile));
+        }
         if (config.containsKey("runJobsPerMinute")) {
             b.runJobsPerMinute(integer(config, "runJobsPerMinute"));
         }
@@ -119,6 +134,16 @@ public final class CloudRunExecutorProvider implements ExecutorProvider {
             return b.build();
         } catch (IllegalStateException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static CredentialsProvider credentials(String file) {
+        try (InputStream in = Files.newInputStream(Path.of(file))) {
+            return FixedCredentialsProvider.create(GoogleCredentials.fromStream(in)
+                    .createScoped(List.of("https://www.googleapis.com/auth/cloud-platform")));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("credentialsFile must name a readable JSON credentials file, got '"
+                    + file + "': " + e.getMessage(), e);
         }
     }
 

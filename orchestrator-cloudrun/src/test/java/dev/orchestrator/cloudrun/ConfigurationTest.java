@@ -122,6 +122,22 @@ class ConfigurationTest {
             assertThat(ds).allSatisfy(d -> assertThat(CloudRunExecutorTest.sink(d).end().kind())
                     .isEqualTo(StatusUpdate.Kind.SUCCEEDED));
             assertThat(fake.runJobCalls()).hasSize(1);
+            assertThat(fake.connections()).as("one channel for the Jobs, Executions and Tasks clients").isEqualTo(1);
+            assertThat(fake.userAgents()).isNotEmpty().allSatisfy(ua -> assertThat(ua).contains("orchestrator-cloudrun/"));
         }
+    }
+
+    @Test
+    void providerTakesACredentialsFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        var p = new CloudRunExecutorProvider();
+        var file = dir.resolve("credentials.json");
+        java.nio.file.Files.writeString(file, "{\"type\": \"authorized_user\", \"client_id\": \"id\", "
+                + "\"client_secret\": \"secret\", \"refresh_token\": \"token\"}");
+
+        p.create(Map.of("credentialsFile", file.toString())).close();
+
+        assertThatThrownBy(() -> p.create(Map.of("credentialsFile", dir.resolve("missing.json").toString())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("credentialsFile must name a readable JSON credentials file, got '");
     }
 }

@@ -29,6 +29,7 @@ import com.google.longrunning.Operation;
 import com.google.longrunning.OperationsGrpc;
 import com.google.protobuf.Any;
 import com.google.protobuf.Timestamp;
+import io.grpc.Attributes;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -36,6 +37,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerTransportFilter;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -126,6 +128,7 @@ final class FakeCloudRun implements AutoCloseable {
     private final List<StreamObserver<?>> hung = new CopyOnWriteArrayList<>();
     private final List<String> userAgents = new CopyOnWriteArrayList<>();
     private final AtomicInteger executionCounter = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger startThenFail = new AtomicInteger();
     private final Quota runJobQuota = new Quota();
     private final Quota readQuota = new Quota();
@@ -174,7 +177,14 @@ final class FakeCloudRun implements AutoCloseable {
                 ServerInterceptors.intercept(new Executions(), new UserAgents()),
                 ServerInterceptors.intercept(new Tasks(), new UserAgents()), new Operations().bindService());
         if (loopback) {
-            var b = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
+            var b = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                    .addTransportFilter(new ServerTransportFilter() {
+                        @Override
+                        public Attributes transportReady(Attributes attributes) {
+                            connections.incrementAndGet();
+                            return attributes;
+                        }
+                    });
             services.forEach(b::addService);
             server = b.build().start();
         } else {
@@ -351,6 +361,11 @@ final class FakeCloudRun implements AutoCloseable {
 
     int peakRunningExecutions() {
         return peakRunningExecutions;
+    }
+
+    /** Connections a loopback fake accepted. */
+    int connections() {
+        return connections.get();
     }
 
     List<String> userAgents() {
