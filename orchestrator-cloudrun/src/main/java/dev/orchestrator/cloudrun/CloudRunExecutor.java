@@ -25,15 +25,28 @@ import java.util.List;
  * step's total), {@code ORCHESTRATOR_WORKFLOW}, {@code ORCHESTRATOR_STEP} and each run parameter
  * {@code k} as {@code ORCHESTRATOR_PARAM_k}, as process tasks do.
  * Each orchestrator task ends with its own status and exit code, read from the Tasks API when the
- * execution ends. Set the Cloud Run job's own task retries to 0 and let the orchestrator's retry
- * policy retry failed tasks.
+ * execution ends (not read when every task succeeded). Each execution also carries
+ * {@value #LAUNCH_ID}.
+ *
+ * <p><b>The job.</b> Read once with GetJob at its first use. Set its parallelism to 0 (Cloud Run
+ * refuses a parallelism above an execution's task count, and those attempts fail at once with
+ * what to set) and its {@code max_retries} to 0 (a warning otherwise, or a failure with
+ * {@link CloudRunExecutorBuilder#requireZeroMaxRetries}), and let the orchestrator's retry policy
+ * retry failed tasks. A job with several containers needs {@code options.container}. Cloud Run's
+ * environment limits (1,000 variables, 32,768 bytes a value, {@code CLOUD_RUN_*} and {@code PORT}
+ * reserved) are checked before RunJob; the task's error names the variable.
  *
  * <p><b>Quotas.</b> RunJob calls go through a client-side rate limiter (default
- * {@value #DEFAULT_RUN_JOBS_PER_MINUTE} a minute), at most {@value #DEFAULT_MAX_RUNNING_EXECUTIONS}
- * executions are followed at once (further starts wait), and {@code UNAVAILABLE},
- * {@code RESOURCE_EXHAUSTED} and {@code DEADLINE_EXCEEDED} are retried with exponential backoff
- * and jitter. Other errors ({@code PERMISSION_DENIED}, {@code NOT_FOUND}, {@code INVALID_ARGUMENT},
- * ...) fail the attempts at once with the API's message.
+ * {@value #DEFAULT_RUN_JOBS_PER_MINUTE} a minute; {@code RESOURCE_EXHAUSTED} pauses every start),
+ * reads through another one shared by all polls (default {@value #DEFAULT_READS_PER_MINUTE} a
+ * minute; poll intervals stretch with the number of executions), at most
+ * {@value #DEFAULT_MAX_RUNNING_EXECUTIONS} executions are followed at once (further starts wait),
+ * every call has a deadline, and {@code UNAVAILABLE}, {@code RESOURCE_EXHAUSTED} and
+ * {@code DEADLINE_EXCEEDED} are retried with exponential backoff and jitter (reads also retry
+ * {@code INTERNAL}, {@code UNKNOWN} and {@code ABORTED}). After an ambiguous RunJob error the job's
+ * newest executions are searched for the launch id before RunJob is tried again. Other errors
+ * ({@code PERMISSION_DENIED}, {@code INVALID_ARGUMENT}, ...) fail the attempts at once with the
+ * API's message.
  *
  * <p><b>Cancel and adopt.</b> {@link #cancel} cancels the attempt's whole execution, so every
  * task batched with it ends too. {@link #adopt} follows an execution that another node (or an
@@ -105,9 +118,13 @@ public final class CloudRunExecutor implements Executor {
     }
 
     /**
-     * Cancels the execution the attempt runs in: {@link TaskContext#executionName()} if set, else
-     * the one this executor started for it. Every task of that execution ends, and each reports
-     * how it ended. An attempt whose execution has not started yet is not started. Returns at once.
+     * Stops waiting for an attempt (timeout or cancellation). Cloud Run has no per-task cancel, so
+     * the attempt is detached: it reports {@code FAILED} at once ("cancelled: detached ...", or
+     * "cancelled before its Cloud Run execution started"), its Cloud Run task may still run, and
+     * its result is ignored; the other attempts of its execution go on. The execution
+     * ({@link TaskContext#executionName()} if set, else the one this executor started) is cancelled
+     * once no attempt waits for it, or once every task still running in it is detached. Returns at
+     * once.
      */
     @Override
     public void cancel(TaskContext task) {

@@ -5,8 +5,6 @@ import com.google.api.gax.rpc.StatusCode;
 import com.google.cloud.run.v2.Container;
 import com.google.cloud.run.v2.EnvVar;
 import com.google.cloud.run.v2.Execution;
-import com.google.cloud.run.v2.ListTasksRequest;
-import com.google.cloud.run.v2.ListTasksResponse;
 import com.google.cloud.run.v2.Task;
 import dev.orchestrator.spi.Dispatch;
 import dev.orchestrator.spi.StatusUpdate;
@@ -15,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +28,6 @@ import java.util.function.Function;
 final class Follower {
 
     private static final Logger LOG = LoggerFactory.getLogger(Follower.class);
-    private static final int LIST_PAGE_SIZE = 500;
     /** Polls after the completion time appeared before the counts are trusted as they are. */
     private static final int COMPLETED_POLLS_BEFORE_GIVING_UP_ON_COUNTS = 3;
 
@@ -42,12 +38,14 @@ final class Follower {
     private final ExecutionSlots slots;
     private final Attempts attempts;
     private final Consumer<String> cancelExecution;
+    private final TaskLister lister;
     /** Executions being followed, by name. */
     private final ConcurrentHashMap<String, Tracker> trackers = new ConcurrentHashMap<>();
 
     Follower(Settings settings, Clients clients, Calls calls, Threads threads, ExecutionSlots slots,
              Attempts attempts, Consumer<String> cancelExecution) {
         this.cancelExecution = cancelExecution;
+        this.lister = new TaskLister(clients, calls);
         this.settings = settings;
         this.clients = clients;
         this.calls = calls;
@@ -275,19 +273,9 @@ final class Follower {
     }
 
     private void collect(Tracker t, Execution ex) throws InterruptedException {
-        var byIndex = new HashMap<Integer, Task>();
+        Map<Integer, Task> byIndex;
         try {
-            String token = "";
-            do {
-                var request = ListTasksRequest.newBuilder().setParent(t.name).setPageSize(LIST_PAGE_SIZE)
-                        .setPageToken(token).build();
-                ListTasksResponse page = calls.read("ListTasks of " + t.name, () -> clients.listTasks(request),
-                        threads::closed);
-                for (Task task : page.getTasksList()) {
-                    byIndex.put(task.getIndex(), task);
-                }
-                token = page.getNextPageToken();
-            } while (!token.isEmpty());
+            byIndex = lister.all(t.name, threads::closed);
         } catch (CallFailed e) {
             finish(t, d -> StatusUpdate.failed(null, e.getMessage(), null));
             return;
@@ -314,19 +302,11 @@ final class Follower {
             return;
         }
         try {
-            String token = "";
-            do {
-                var request = ListTasksRequest.newBuilder().setParent(t.name).setPageSize(LIST_PAGE_SIZE)
-                        .setPageToken(token).build();
-                ListTasksResponse page = calls.read("ListTasks of " + t.name, () -> clients.listTasks(request),
-                        threads::closed);
-                for (Task task : page.getTasksList()) {
-                    if (!task.hasCompletionTime() && !detached.contains(task.getIndex())) {
-                        return;
-                    }
+            for (Task task : lister.all(t.name, threads::closed).values()) {
+                if (!task.hasCompletionTime() && !detached.contains(task.getIndex())) {
+                    return;
                 }
-                token = page.getNextPageToken();
-            } while (!token.isEmpty());
+            }
         } catch (CallFailed e) {
             LOG.debug("{}", e.getMessage());
             return;
