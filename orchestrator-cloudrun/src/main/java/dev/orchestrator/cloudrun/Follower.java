@@ -151,7 +151,7 @@ final class Follower {
                 }
             }
             if (!ex.hasCompletionTime() && !t.cancelRequested.get()) {
-                cancelIfOnlyDetachedRun(t, ex.getTaskCount() - ended);
+                cancelIfOnlyDetachedRun(t, ended, ex.getTaskCount() - ended);
             }
             long progress = ((long) ended << 32) | ex.getRunningCount();
             if (progress != t.progress) {
@@ -296,11 +296,17 @@ final class Follower {
      * Cancels the execution once every task that has not ended belongs to a detached attempt:
      * the counts say when that may be so, one listing says whether it is.
      */
-    private void cancelIfOnlyDetachedRun(Tracker t, int unfinished) throws InterruptedException {
+    private void cancelIfOnlyDetachedRun(Tracker t, int ended, int unfinished) throws InterruptedException {
         Set<Integer> detached = t.detached();
         if (detached.isEmpty() || unfinished <= 0 || unfinished > detached.size()) {
             return;
         }
+        // List again only when a task ended or an attempt was detached since the last listing.
+        long state = ((long) ended << 32) | detached.size();
+        if (state == t.lastDetachCheck) {
+            return;
+        }
+        t.lastDetachCheck = state;
         try {
             for (Task task : lister.all(t.name, threads::closed).values()) {
                 if (!task.hasCompletionTime() && !detached.contains(task.getIndex())) {

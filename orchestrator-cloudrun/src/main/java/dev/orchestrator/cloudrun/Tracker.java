@@ -31,6 +31,8 @@ final class Tracker {
     long lastHeartbeat = System.nanoTime();
     /** When polls started failing ({@link System#nanoTime()}), or 0. */
     long failingSince;
+    /** Ended count and detached count at the last check for only detached tasks running, or -1. */
+    long lastDetachCheck = -1;
     /** Whether a poll has read the execution. */
     boolean seen;
     /** Whether the execution was adopted (started elsewhere). */

@@ -83,6 +83,14 @@ class ConfigurationTest {
         assertThatThrownBy(() -> b.retryBackoff(Duration.ofSeconds(5), Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("retryMaxDelay must be at least retryInitialDelay (PT5S), got PT1S");
+        assertThatThrownBy(() -> b.readTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("readTimeout must be positive, got PT0S");
+        assertThatThrownBy(() -> b.runJobTimeout(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("runJobTimeout must be positive, got PT-1S");
+        assertThatThrownBy(() -> b.readsPerMinute(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("readsPerMinute must be at least 1, got 0");
+        assertThatThrownBy(() -> b.readRate(0, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("readRate permits must be at least 1, got 0");
         assertThatThrownBy(() -> b.clock(null)).isInstanceOf(NullPointerException.class).hasMessage("clock");
         assertThatThrownBy(() -> CloudRunExecutor.builder().usePlaintext(true).build())
                 .isInstanceOf(IllegalStateException.class).hasMessage("usePlaintext needs an endpoint");
@@ -99,6 +107,10 @@ class ConfigurationTest {
                 .hasMessage("runJobsPerMinute must be a whole number, got 'many'");
         assertThatThrownBy(() -> p.create(Map.of("runJobsPerMinute", "0")))
                 .hasMessage("runJobsPerMinute must be at least 1, got 0");
+        assertThatThrownBy(() -> p.create(Map.of("readTimeout", "soon")))
+                .hasMessageContaining("readTimeout must be a duration");
+        assertThatThrownBy(() -> p.create(Map.of("requireZeroMaxRetries", "maybe")))
+                .hasMessage("requireZeroMaxRetries must be true or false, got 'maybe'");
         assertThatThrownBy(() -> p.create(Map.of("batching", "yes")))
                 .hasMessage("batching must be true or false, got 'yes'");
         assertThatThrownBy(() -> p.create(Map.of("plaintext", "true")))
