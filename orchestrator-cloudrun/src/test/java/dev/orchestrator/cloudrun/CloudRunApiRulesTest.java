@@ -221,6 +221,28 @@ class CloudRunApiRulesTest {
     }
 
     @Test
+    void eachTaskTimeoutCountsFromThatTasksOwnStartInCloudRun() throws Exception {
+        // One task at a time, 600 ms each: the last starts 1.2 s after the execution, yet none
+        // passes its own 1 s timeout; a task that hangs fails at its own timeout, alone.
+        fake.job(CloudRunExecutorTest.JOB, new FakeCloudRun.FakeJob(1, 1, 0, 600, 0, List.of("worker")));
+        fake.taskDuration(Duration.ofMillis(600));
+        fake.script(3, FakeCloudRun.Script.HANG);
+        var executor = executor(fake.executorBuilder());
+        var spec = dev.orchestrator.JobSpec.options(java.util.Map.of("job", CloudRunExecutorTest.JOB, "timeout", "1"));
+        var ds = new ArrayList<Dispatch>();
+        for (int i = 0; i < 4; i++) {
+            ds.add(new Dispatch(task(57, i, 4, spec), new RecordingSink()));
+        }
+
+        executor.startAll(ds);
+        awaitEnded(ds);
+
+        assertThat(fake.runJobCalls().get(0).request().getOverrides().getTimeout().getSeconds()).isEqualTo(1);
+        assertAllSucceeded(ds.subList(0, 3));
+        assertThat(sink(ds.get(3)).end().error()).contains("Task timed out after 1s");
+    }
+
+    @Test
     void theExecutionIsCancelledOnceEveryAttemptWaitingForItIsCancelled() throws Exception {
         for (int i = 0; i < 3; i++) {
             fake.script(i, FakeCloudRun.Script.HANG);
