@@ -36,7 +36,7 @@ class CloudRunScaleTest {
         try (var fake = FakeCloudRun.inProcess()) {
             fake.quotas(180, Integer.MAX_VALUE, Duration.ofMinutes(1));
             fake.maxRunningExecutions(1000);
-            fake.taskDuration(Duration.ofMillis(5));
+            fake.taskDuration(Duration.ofMillis(Long.getLong("scale.taskMillis", 5)));
             for (int i = 0; i < 100; i++) {
                 fake.script(i * 997 + 13, FakeCloudRun.Script.fail(2));
             }
