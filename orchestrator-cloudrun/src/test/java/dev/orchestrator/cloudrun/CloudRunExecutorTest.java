@@ -48,7 +48,7 @@ class CloudRunExecutorTest {
         fake.close();
     }
 
-    CloudRunExecutor executor(CloudRunExecutor.Builder builder) {
+    CloudRunExecutor executor(CloudRunExecutorBuilder builder) {
         var e = builder.build();
         executors.add(e);
         return e;
@@ -237,12 +237,13 @@ class CloudRunExecutorTest {
 
         await("two heartbeats", () -> sink(ds.get(0)).count(StatusUpdate.Kind.HEARTBEAT) >= 2);
         assertThat(fake.getExecutionCalls(name)).isGreaterThan(3);
-        executor.cancel(ds.get(1).task());
+        executor.cancel(ds.get(0).task());
         awaitEnded(ds);
 
-        assertThat(sink(ds.get(0)).end().error()).containsIgnoringCase("cancelled");
+        assertThat(sink(ds.get(0)).end().error()).startsWith("cancelled: detached from Cloud Run execution " + name);
         assertThat(sink(ds.get(1)).end().kind()).as("task 1 had finished before the cancel")
                 .isEqualTo(StatusUpdate.Kind.SUCCEEDED);
+        await("the execution cancelled: only the detached task still ran", () -> fake.cancelCalls().contains(name));
     }
 
     @Test
@@ -261,8 +262,10 @@ class CloudRunExecutorTest {
         }
         awaitEnded(ds);
 
+        await("CancelExecution", () -> !fake.cancelCalls().isEmpty());
         assertThat(fake.cancelCalls()).containsExactly(name);
-        assertThat(fake.execution(name).getCancelledCount()).isEqualTo(4);
+        await("the execution cancelled, after its CANCELLING phase",
+                () -> fake.execution(name).getCancelledCount() == 4);
         assertThat(ds).allSatisfy(d -> {
             assertThat(sink(d).end().kind()).isEqualTo(StatusUpdate.Kind.FAILED);
             assertThat(sink(d).end().error()).containsIgnoringCase("cancelled");
@@ -284,7 +287,7 @@ class CloudRunExecutorTest {
         awaitEnded(second);
         awaitEnded(first);
 
-        assertThat(fake.acceptedRunJobCalls()).hasSize(1);
+        assertThat(fake.runJobCalls()).hasSize(1);
         assertThat(sink(second.get(0)).end().error()).contains("cancelled before its Cloud Run execution started");
         assertThat(sink(second.get(0)).count(StatusUpdate.Kind.RUNNING)).isZero();
     }

@@ -76,6 +76,22 @@ class ConfigurationTest {
         assertThatThrownBy(() -> CloudRunExecutor.builder().pollInterval(Duration.ofSeconds(10))
                 .maxPollInterval(Duration.ofSeconds(1)).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("maxPollInterval");
+        assertThatThrownBy(() -> b.runJobRate(0, Duration.ofSeconds(10)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("runJobRate permits must be at least 1, got 0");
+        assertThatThrownBy(() -> b.runJobRate(5, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("runJobRate window must be positive, got PT0S");
+        assertThatThrownBy(() -> b.retryBackoff(Duration.ofSeconds(5), Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("retryMaxDelay must be at least retryInitialDelay (PT5S), got PT1S");
+        assertThatThrownBy(() -> b.readTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("readTimeout must be positive, got PT0S");
+        assertThatThrownBy(() -> b.runJobTimeout(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("runJobTimeout must be positive, got PT-1S");
+        assertThatThrownBy(() -> b.readsPerMinute(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("readsPerMinute must be at least 1, got 0");
+        assertThatThrownBy(() -> b.readRate(0, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("readRate permits must be at least 1, got 0");
+        assertThatThrownBy(() -> b.clock(null)).isInstanceOf(NullPointerException.class).hasMessage("clock");
         assertThatThrownBy(() -> CloudRunExecutor.builder().usePlaintext(true).build())
                 .isInstanceOf(IllegalStateException.class).hasMessage("usePlaintext needs an endpoint");
     }
@@ -91,6 +107,10 @@ class ConfigurationTest {
                 .hasMessage("runJobsPerMinute must be a whole number, got 'many'");
         assertThatThrownBy(() -> p.create(Map.of("runJobsPerMinute", "0")))
                 .hasMessage("runJobsPerMinute must be at least 1, got 0");
+        assertThatThrownBy(() -> p.create(Map.of("readTimeout", "soon")))
+                .hasMessageContaining("readTimeout must be a duration");
+        assertThatThrownBy(() -> p.create(Map.of("requireZeroMaxRetries", "maybe")))
+                .hasMessage("requireZeroMaxRetries must be true or false, got 'maybe'");
         assertThatThrownBy(() -> p.create(Map.of("batching", "yes")))
                 .hasMessage("batching must be true or false, got 'yes'");
         assertThatThrownBy(() -> p.create(Map.of("plaintext", "true")))
@@ -114,6 +134,22 @@ class ConfigurationTest {
             assertThat(ds).allSatisfy(d -> assertThat(CloudRunExecutorTest.sink(d).end().kind())
                     .isEqualTo(StatusUpdate.Kind.SUCCEEDED));
             assertThat(fake.runJobCalls()).hasSize(1);
+            assertThat(fake.connections()).as("one channel for the Jobs, Executions and Tasks clients").isEqualTo(1);
+            assertThat(fake.userAgents()).isNotEmpty().allSatisfy(ua -> assertThat(ua).contains("orchestrator-cloudrun/"));
         }
+    }
+
+    @Test
+    void providerTakesACredentialsFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        var p = new CloudRunExecutorProvider();
+        var file = dir.resolve("credentials.json");
+        java.nio.file.Files.writeString(file, "{\"type\": \"authorized_user\", \"client_id\": \"id\", "
+                + "\"client_secret\": \"secret\", \"refresh_token\": \"token\"}");
+
+        p.create(Map.of("credentialsFile", file.toString())).close();
+
+        assertThatThrownBy(() -> p.create(Map.of("credentialsFile", dir.resolve("missing.json").toString())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("credentialsFile must name a readable JSON credentials file, got '");
     }
 }

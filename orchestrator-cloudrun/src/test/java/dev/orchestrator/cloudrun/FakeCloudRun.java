@@ -5,20 +5,23 @@ import com.google.api.gax.grpc.GrpcTransportChannel;
 import com.google.api.gax.rpc.FixedTransportChannelProvider;
 import com.google.api.gax.rpc.TransportChannelProvider;
 import com.google.cloud.run.v2.CancelExecutionRequest;
-import com.google.cloud.run.v2.Condition;
 import com.google.cloud.run.v2.Container;
 import com.google.cloud.run.v2.EnvVar;
 import com.google.cloud.run.v2.Execution;
 import com.google.cloud.run.v2.ExecutionName;
+import com.google.cloud.run.v2.ExecutionTemplate;
 import com.google.cloud.run.v2.ExecutionsGrpc;
 import com.google.cloud.run.v2.GetExecutionRequest;
+import com.google.cloud.run.v2.GetJobRequest;
+import com.google.cloud.run.v2.Job;
 import com.google.cloud.run.v2.JobName;
 import com.google.cloud.run.v2.JobsGrpc;
+import com.google.cloud.run.v2.ListExecutionsRequest;
+import com.google.cloud.run.v2.ListExecutionsResponse;
 import com.google.cloud.run.v2.ListTasksRequest;
 import com.google.cloud.run.v2.ListTasksResponse;
 import com.google.cloud.run.v2.RunJobRequest;
 import com.google.cloud.run.v2.Task;
-import com.google.cloud.run.v2.TaskAttemptResult;
 import com.google.cloud.run.v2.TaskTemplate;
 import com.google.cloud.run.v2.TasksGrpc;
 import com.google.longrunning.GetOperationRequest;
@@ -26,8 +29,15 @@ import com.google.longrunning.Operation;
 import com.google.longrunning.OperationsGrpc;
 import com.google.protobuf.Any;
 import com.google.protobuf.Timestamp;
+import io.grpc.Attributes;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerTransportFilter;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -36,9 +46,13 @@ import io.grpc.stub.StreamObserver;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -48,17 +62,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A local fake of the Cloud Run v2 gRPC services the executor uses: {@code Jobs.RunJob},
- * {@code Executions.GetExecution/CancelExecution}, {@code Tasks.ListTasks} and
- * {@code Operations.GetOperation}. Outcomes are scripted per orchestrator task index (the
- * execution's {@code ORCHESTRATOR_TASK_INDEX_OFFSET} plus the Cloud Run task index), as a real
- * container would compute it. Every task runs for {@link #taskDuration} unless it hangs (until
- * cancelled) or the fake is {@link #pause() paused}. Every RunJob call is recorded with its time.
+ * A local fake of the Cloud Run v2 gRPC services the executor uses ({@code Jobs.RunJob/GetJob},
+ * {@code Executions.GetExecution/ListExecutions/CancelExecution}, {@code Tasks.ListTasks},
+ * {@code Operations.GetOperation}) that keeps the real service's rules: see {@link FakeExecution}
+ * for how an execution runs (parallelism, per-task timeouts, retries, CANCELLING), and the
+ * scripting methods here for quotas, hung calls, failures, retention deletes, environment limits
+ * and the parallelism rule. Outcomes are scripted per orchestrator task index (the execution's
+ * {@code ORCHESTRATOR_TASK_INDEX_OFFSET} plus the Cloud Run task index), as a real container
+ * would compute it. Every RunJob call is recorded with its time.
  */
 final class FakeCloudRun implements AutoCloseable {
 
     /** What a task does. */
     enum Kind { SUCCEED, FAIL, HANG }
+
+    /** The API methods, for scripted failures and hangs. */
+    enum Method { RUN_JOB, GET_JOB, GET_EXECUTION, LIST_EXECUTIONS, CANCEL_EXECUTION, LIST_TASKS }
 
     /** A scripted outcome. */
     record Script(Kind kind, int exitCode) {
@@ -70,34 +89,102 @@ final class FakeCloudRun implements AutoCloseable {
         }
     }
 
+    /**
+     * A job as Cloud Run stores it.
+     *
+     * @param parallelism    tasks run at once, 0 for as many as possible
+     * @param taskCount      the job's own task count
+     * @param maxRetries     Cloud Run's own retries of a failed task
+     * @param timeoutSeconds the job's per-task timeout
+     * @param envCount       variables the job's container defines itself
+     * @param containers     the job's container names
+     */
+    record FakeJob(int parallelism, int taskCount, int maxRetries, long timeoutSeconds, int envCount,
+                   List<String> containers) {
+        static final FakeJob DEFAULT = new FakeJob(0, 1, 0, 600, 0, List.of("worker"));
+    }
+
     /** One RunJob call as the server received it. */
     record RunJobCall(long nanoTime, RunJobRequest request, Status answer) {
     }
 
-    private enum State { RUNNING, SUCCEEDED, FAILED, CANCELLED }
+    static final int MAX_ENV_VARS = 1000;
+    static final int MAX_ENV_VALUE_BYTES = 32_768;
 
     private final Server server;
     private final String inProcessName;
     private final Map<Integer, Script> scripts = new ConcurrentHashMap<>();
+    private final Map<String, FakeJob> jobs = new ConcurrentHashMap<>();
     private final List<RunJobCall> runJobCalls = new CopyOnWriteArrayList<>();
     private final List<String> cancelCalls = new CopyOnWriteArrayList<>();
     private final List<ManagedChannel> channels = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> getExecutionCalls = new ConcurrentHashMap<>();
+    private final Map<Method, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final AtomicInteger listTasksCalls = new AtomicInteger();
     private final Map<String, FakeExecution> executions = new ConcurrentHashMap<>();
     private final Map<String, String> operations = new ConcurrentHashMap<>();
-    private final AtomicInteger throttleRemaining = new AtomicInteger();
-    private final AtomicInteger getExecutionFailures = new AtomicInteger();
+    private final Map<Method, ArrayDeque<Status>> failures = new EnumMap<>(Method.class);
+    private final Map<Method, AtomicInteger> hangs = new ConcurrentHashMap<>();
+    private final List<StreamObserver<?>> hung = new CopyOnWriteArrayList<>();
+    private final List<String> userAgents = new CopyOnWriteArrayList<>();
     private final AtomicInteger executionCounter = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger startThenFail = new AtomicInteger();
+    private final Quota runJobQuota = new Quota();
+    private final Quota readQuota = new Quota();
     private volatile Status runJobError;
     private volatile boolean paused;
+    private volatile boolean lagCounts;
+    private volatile int lagListCalls;
+    private volatile String failBeforeStart;
+    private volatile int maxRunningExecutions = Integer.MAX_VALUE;
+    private volatile int peakRunningExecutions;
     private volatile Duration taskDuration = Duration.ofMillis(30);
+
+    /** A sliding-window quota: at most {@code permits} calls in any {@code window}; counts refusals. */
+    private static final class Quota {
+        private final ArrayDeque<Long> granted = new ArrayDeque<>();
+        private int permits = Integer.MAX_VALUE;
+        private long windowNanos = 1;
+        private int refused;
+
+        synchronized void set(int permits, Duration window) {
+            this.permits = permits;
+            this.windowNanos = window.toNanos();
+        }
+
+        synchronized boolean take() {
+            long now = System.nanoTime();
+            while (!granted.isEmpty() && now - granted.peekFirst() >= windowNanos) {
+                granted.pollFirst();
+            }
+            if (granted.size() >= permits) {
+                refused++;
+                return false;
+            }
+            granted.addLast(now);
+            return true;
+        }
+
+        synchronized int refused() {
+            return refused;
+        }
+    }
 
     private FakeCloudRun(boolean loopback) throws IOException {
         inProcessName = "fake-cloud-run-" + UUID.randomUUID();
-        var services = List.of(new Jobs(), new Executions(), new Tasks(), new Operations());
+        var services = List.of(ServerInterceptors.intercept(new Jobs(), new UserAgents()),
+                ServerInterceptors.intercept(new Executions(), new UserAgents()),
+                ServerInterceptors.intercept(new Tasks(), new UserAgents()), new Operations().bindService());
         if (loopback) {
-            var b = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
+            var b = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                    .addTransportFilter(new ServerTransportFilter() {
+                        @Override
+                        public Attributes transportReady(Attributes attributes) {
+                            connections.incrementAndGet();
+                            return attributes;
+                        }
+                    });
             services.forEach(b::addService);
             server = b.build().start();
         } else {
@@ -130,20 +217,26 @@ final class FakeCloudRun implements AutoCloseable {
     }
 
     /** A builder of an executor wired to this fake, with small intervals for tests. */
-    CloudRunExecutor.Builder executorBuilder() {
+    CloudRunExecutorBuilder executorBuilder() {
         return CloudRunExecutor.builder()
                 .transportChannelProvider(channelProvider())
                 .credentialsProvider(NoCredentialsProvider.create())
                 .pollInterval(Duration.ofMillis(20))
                 .maxPollInterval(Duration.ofMillis(100))
                 .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(80))
-                .retryTimeout(Duration.ofSeconds(20));
+                .retryTimeout(Duration.ofSeconds(20))
+                .readRate(1000, Duration.ofSeconds(1));
     }
 
     // ---- scripting
 
     void script(int taskIndex, Script script) {
         scripts.put(taskIndex, script);
+    }
+
+    /** Sets the stored job {@code name} (a full job name). Jobs not set are {@link FakeJob#DEFAULT}. */
+    void job(String name, FakeJob job) {
+        jobs.put(name, job);
     }
 
     /** Every RunJob call fails with {@code status} (null to stop). */
@@ -153,12 +246,60 @@ final class FakeCloudRun implements AutoCloseable {
 
     /** The next {@code n} RunJob calls fail with RESOURCE_EXHAUSTED. */
     void throttleRunJob(int n) {
-        throttleRemaining.set(n);
+        fail(Method.RUN_JOB, Status.RESOURCE_EXHAUSTED.withDescription(
+                "Quota exceeded for quota metric 'Job run requests'"), n);
     }
 
     /** The next {@code n} GetExecution calls fail with UNAVAILABLE. */
     void failGetExecution(int n) {
-        getExecutionFailures.set(n);
+        fail(Method.GET_EXECUTION, Status.UNAVAILABLE.withDescription("try again"), n);
+    }
+
+    /** The next {@code n} calls of {@code method} fail with {@code status}. */
+    void fail(Method method, Status status, int n) {
+        synchronized (failures) {
+            var q = failures.computeIfAbsent(method, m -> new ArrayDeque<>());
+            for (int i = 0; i < n; i++) {
+                q.add(status);
+            }
+        }
+    }
+
+    /** The next {@code n} calls of {@code method} never answer (until the fake closes). */
+    void hang(Method method, int n) {
+        hangs.computeIfAbsent(method, m -> new AtomicInteger()).addAndGet(n);
+    }
+
+    /** The next {@code n} RunJob calls start their execution, then answer UNAVAILABLE. */
+    void startThenFailRunJob(int n) {
+        startThenFail.set(n);
+    }
+
+    /** The next executions fail before any task starts, with {@code message} (null to stop). */
+    void failBeforeStart(String message) {
+        failBeforeStart = message;
+    }
+
+    /** Quotas: RunJob calls and reads (GetExecution, ListTasks, ListExecutions, GetJob) per window. */
+    void quotas(int runJobs, int reads, Duration window) {
+        runJobQuota.set(runJobs, window);
+        readQuota.set(reads, window);
+    }
+
+    /** RunJob answers RESOURCE_EXHAUSTED while {@code max} executions run. */
+    void maxRunningExecutions(int max) {
+        maxRunningExecutions = max;
+    }
+
+    /** Counts lag one GetExecution behind completion; ListTasks shows failed tasks running for {@code n} calls. */
+    void lag(boolean counts, int listCalls) {
+        lagCounts = counts;
+        lagListCalls = listCalls;
+    }
+
+    /** Deletes an execution, as retention does. */
+    void delete(String executionName) {
+        executions.remove(executionName);
     }
 
     void taskDuration(Duration d) {
@@ -185,6 +326,12 @@ final class FakeCloudRun implements AutoCloseable {
         return runJobCalls.stream().filter(c -> c.answer().isOk()).toList();
     }
 
+    /** Executions started, in order. */
+    List<Execution> executions() {
+        return executions.values().stream().sorted(Comparator.comparing(e -> e.name))
+                .map(e -> e.toProto(paused, false)).toList();
+    }
+
     List<String> cancelCalls() {
         return List.copyOf(cancelCalls);
     }
@@ -194,16 +341,50 @@ final class FakeCloudRun implements AutoCloseable {
         return n == null ? 0 : n.get();
     }
 
+    int calls(Method method) {
+        AtomicInteger n = calls.get(method);
+        return n == null ? 0 : n.get();
+    }
+
     int listTasksCalls() {
         return listTasksCalls.get();
     }
 
+    /** Calls refused by the RunJob quota, and by the read quota. */
+    int runJobQuotaRefusals() {
+        return runJobQuota.refused();
+    }
+
+    int readQuotaRefusals() {
+        return readQuota.refused();
+    }
+
+    int peakRunningExecutions() {
+        return peakRunningExecutions;
+    }
+
+    /** Connections a loopback fake accepted. */
+    int connections() {
+        return connections.get();
+    }
+
+    List<String> userAgents() {
+        return List.copyOf(userAgents);
+    }
+
     Execution execution(String name) {
-        return executions.get(name).toProto();
+        return executions.get(name).toProto(paused, false);
     }
 
     @Override
     public void close() {
+        for (StreamObserver<?> o : hung) {
+            try {
+                o.onError(Status.UNAVAILABLE.withDescription("fake closed").asRuntimeException());
+            } catch (RuntimeException ignored) {
+                // the call was cancelled
+            }
+        }
         channels.forEach(ManagedChannel::shutdownNow);
         server.shutdownNow();
         try {
@@ -213,133 +394,9 @@ final class FakeCloudRun implements AutoCloseable {
         }
     }
 
-    // ---- model
+    // ---- helpers
 
-    private final class FakeExecution {
-        final String name;
-        final String jobId;
-        final RunJobRequest request;
-        final int offset;
-        final Script[] scripts;
-        final State[] states;
-        final long createdNanos = System.nanoTime();
-        final Timestamp createTime = now();
-        Timestamp completionTime;
-        boolean cancelled;
-
-        FakeExecution(String name, String jobId, RunJobRequest request) {
-            this.name = name;
-            this.jobId = jobId;
-            this.request = request;
-            int count = Math.max(1, request.getOverrides().getTaskCount());
-            this.offset = envInt(request, "ORCHESTRATOR_TASK_INDEX_OFFSET", 0);
-            this.scripts = new Script[count];
-            this.states = new State[count];
-            for (int i = 0; i < count; i++) {
-                scripts[i] = FakeCloudRun.this.scripts.getOrDefault(offset + i, Script.SUCCEED);
-                states[i] = State.RUNNING;
-            }
-        }
-
-        synchronized void advance() {
-            if (paused || completionTime != null) {
-                return;
-            }
-            boolean elapsed = System.nanoTime() - createdNanos >= taskDuration.toNanos();
-            boolean allEnded = true;
-            for (int i = 0; i < states.length; i++) {
-                if (states[i] == State.RUNNING && elapsed && scripts[i].kind() != Kind.HANG) {
-                    states[i] = scripts[i].kind() == Kind.SUCCEED ? State.SUCCEEDED : State.FAILED;
-                }
-                allEnded &= states[i] != State.RUNNING;
-            }
-            if (allEnded) {
-                completionTime = now();
-            }
-        }
-
-        synchronized void cancel() {
-            cancelled = true;
-            for (int i = 0; i < states.length; i++) {
-                if (states[i] == State.RUNNING) {
-                    states[i] = State.CANCELLED;
-                }
-            }
-            completionTime = now();
-        }
-
-        synchronized Execution toProto() {
-            advance();
-            int running = 0;
-            int succeeded = 0;
-            int failed = 0;
-            int cancelledCount = 0;
-            for (State s : states) {
-                switch (s) {
-                    case RUNNING -> running++;
-                    case SUCCEEDED -> succeeded++;
-                    case FAILED -> failed++;
-                    case CANCELLED -> cancelledCount++;
-                }
-            }
-            var container = Container.newBuilder().setName("worker").setImage("example/worker");
-            for (var co : request.getOverrides().getContainerOverridesList()) {
-                container.addAllArgs(co.getArgsList()).addAllEnv(co.getEnvList());
-            }
-            var b = Execution.newBuilder()
-                    .setName(name)
-                    .setJob(jobId)
-                    .setTaskCount(states.length)
-                    .setParallelism(states.length)
-                    .setCreateTime(createTime)
-                    .setStartTime(createTime)
-                    .setRunningCount(running)
-                    .setSucceededCount(succeeded)
-                    .setFailedCount(failed)
-                    .setCancelledCount(cancelledCount)
-                    .setTemplate(TaskTemplate.newBuilder().addContainers(container));
-            if (completionTime != null) {
-                b.setCompletionTime(completionTime);
-                b.addConditions(Condition.newBuilder().setType("Completed")
-                        .setState(failed + cancelledCount == 0 ? Condition.State.CONDITION_SUCCEEDED
-                                : Condition.State.CONDITION_FAILED)
-                        .setMessage(cancelled ? "Execution was cancelled" : failed + " task(s) failed"));
-            }
-            return b.build();
-        }
-
-        synchronized Task task(int i) {
-            String execId = ExecutionName.parse(name).getExecution();
-            var b = Task.newBuilder()
-                    .setName(name + "/tasks/" + execId + "-task" + i)
-                    .setJob(jobId)
-                    .setExecution(execId)
-                    .setIndex(i)
-                    .setCreateTime(createTime);
-            switch (states[i]) {
-                case RUNNING -> {
-                    return b.build();
-                }
-                case SUCCEEDED -> b.setLastAttemptResult(TaskAttemptResult.newBuilder()
-                                .setStatus(com.google.rpc.Status.newBuilder().setCode(0)).setExitCode(0))
-                        .addConditions(Condition.newBuilder().setType("Completed")
-                                .setState(Condition.State.CONDITION_SUCCEEDED));
-                case FAILED -> {
-                    String msg = "The container exited with an error (exit code " + scripts[i].exitCode() + ").";
-                    b.setLastAttemptResult(TaskAttemptResult.newBuilder()
-                                    .setStatus(com.google.rpc.Status.newBuilder().setCode(2).setMessage(msg))
-                                    .setExitCode(scripts[i].exitCode()))
-                            .addConditions(Condition.newBuilder().setType("Completed")
-                                    .setState(Condition.State.CONDITION_FAILED).setMessage(msg));
-                }
-                case CANCELLED -> b.addConditions(Condition.newBuilder().setType("Completed")
-                        .setState(Condition.State.CONDITION_FAILED).setMessage("The task was cancelled."));
-            }
-            return b.setCompletionTime(completionTime == null ? now() : completionTime).build();
-        }
-    }
-
-    private static int envInt(RunJobRequest request, String name, int dflt) {
+    static int envInt(RunJobRequest request, String name, int dflt) {
         for (var co : request.getOverrides().getContainerOverridesList()) {
             for (EnvVar e : co.getEnvList()) {
                 if (e.getName().equals(name)) {
@@ -350,9 +407,38 @@ final class FakeCloudRun implements AutoCloseable {
         return dflt;
     }
 
-    private static Timestamp now() {
-        Instant t = Instant.now();
+    static Timestamp timestamp(Instant t) {
         return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+    }
+
+    private FakeJob jobOf(String name) {
+        return jobs.getOrDefault(name, FakeJob.DEFAULT);
+    }
+
+    /**
+     * Counts the call and answers it with a scripted failure or hang, or a quota refusal;
+     * returns true if the call was answered so.
+     */
+    private boolean intercepted(Method method, StreamObserver<?> observer) {
+        calls.computeIfAbsent(method, m -> new AtomicInteger()).incrementAndGet();
+        AtomicInteger h = hangs.get(method);
+        if (h != null && h.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            hung.add(observer);
+            return true;
+        }
+        Status failure;
+        synchronized (failures) {
+            var q = failures.get(method);
+            failure = q == null ? null : q.poll();
+        }
+        if (failure == null && method != Method.RUN_JOB && method != Method.CANCEL_EXECUTION && !readQuota.take()) {
+            failure = Status.RESOURCE_EXHAUSTED.withDescription("Quota exceeded for quota metric 'Read requests'");
+        }
+        if (failure != null) {
+            observer.onError(failure.asRuntimeException());
+            return true;
+        }
+        return false;
     }
 
     private FakeExecution find(String name, StreamObserver<?> observer) {
@@ -365,7 +451,7 @@ final class FakeCloudRun implements AutoCloseable {
     }
 
     private Operation operation(FakeExecution ex, String opName) {
-        Execution proto = ex.toProto();
+        Execution proto = ex.toProto(paused, false);
         var b = Operation.newBuilder().setName(opName).setMetadata(Any.pack(proto))
                 .setDone(proto.hasCompletionTime());
         if (proto.hasCompletionTime()) {
@@ -374,33 +460,132 @@ final class FakeCloudRun implements AutoCloseable {
         return b.build();
     }
 
+    /** Why Cloud Run would refuse this RunJob, or null. */
+    private Status refusal(RunJobRequest request) {
+        if (!JobName.isParsableFrom(request.getName())) {
+            return Status.INVALID_ARGUMENT.withDescription("Invalid job name '" + request.getName() + "'");
+        }
+        FakeJob job = jobOf(request.getName());
+        int taskCount = request.getOverrides().getTaskCount() > 0 ? request.getOverrides().getTaskCount()
+                : job.taskCount();
+        if (job.parallelism() > taskCount) {
+            return Status.INVALID_ARGUMENT.withDescription("parallelism (" + job.parallelism()
+                    + ") must be less than or equal to task_count (" + taskCount + ")");
+        }
+        for (var co : request.getOverrides().getContainerOverridesList()) {
+            if (job.containers().size() > 1 && co.getName().isEmpty()) {
+                return Status.INVALID_ARGUMENT.withDescription("container override needs a name: the job has "
+                        + job.containers().size() + " containers");
+            }
+            if (job.envCount() + co.getEnvCount() > MAX_ENV_VARS) {
+                return Status.INVALID_ARGUMENT.withDescription("a container may have at most " + MAX_ENV_VARS
+                        + " environment variables");
+            }
+            for (EnvVar e : co.getEnvList()) {
+                if (e.getName().startsWith("CLOUD_RUN_") || e.getName().equals("PORT")) {
+                    return Status.INVALID_ARGUMENT.withDescription("environment variable " + e.getName()
+                            + " is reserved");
+                }
+                if (e.getValue().getBytes(StandardCharsets.UTF_8).length > MAX_ENV_VALUE_BYTES) {
+                    return Status.INVALID_ARGUMENT.withDescription("environment variable " + e.getName()
+                            + " is longer than " + MAX_ENV_VALUE_BYTES + " bytes");
+                }
+            }
+        }
+        long runningNow = executions.values().stream().filter(e -> !e.completed()).count();
+        if (runningNow >= maxRunningExecutions) {
+            return Status.RESOURCE_EXHAUSTED.withDescription("Quota exceeded: running executions");
+        }
+        return null;
+    }
+
     // ---- services
+
+    private final class UserAgents implements ServerInterceptor {
+        private final Metadata.Key<String> key = Metadata.Key.of("user-agent", Metadata.ASCII_STRING_MARSHALLER);
+
+        @Override
+        public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                                                          ServerCallHandler<Q, R> next) {
+            String ua = headers.get(key);
+            if (ua != null && userAgents.size() < 100) {
+                userAgents.add(ua);
+            }
+            return next.startCall(call, headers);
+        }
+    }
 
     private final class Jobs extends JobsGrpc.JobsImplBase {
         @Override
         public void runJob(RunJobRequest request, StreamObserver<Operation> observer) {
-            Status answer = Status.OK;
-            if (runJobError != null) {
-                answer = runJobError;
-            } else if (throttleRemaining.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                answer = Status.RESOURCE_EXHAUSTED.withDescription("Quota exceeded for quota metric 'Job run requests'");
-            } else if (!JobName.isParsableFrom(request.getName())) {
-                answer = Status.INVALID_ARGUMENT.withDescription("Invalid job name '" + request.getName() + "'");
+            long now = System.nanoTime();
+            calls.computeIfAbsent(Method.RUN_JOB, m -> new AtomicInteger()).incrementAndGet();
+            AtomicInteger h = hangs.get(Method.RUN_JOB);
+            if (h != null && h.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                runJobCalls.add(new RunJobCall(now, request, Status.DEADLINE_EXCEEDED));
+                hung.add(observer);
+                return;
             }
-            runJobCalls.add(new RunJobCall(System.nanoTime(), request, answer));
-            if (!answer.isOk()) {
+            Status answer;
+            synchronized (failures) {
+                var q = failures.get(Method.RUN_JOB);
+                answer = q == null ? null : q.poll();
+            }
+            if (answer == null) {
+                answer = runJobError;
+            }
+            if (answer == null && !runJobQuota.take()) {
+                answer = Status.RESOURCE_EXHAUSTED.withDescription("Quota exceeded for quota metric 'Job run requests'");
+            }
+            if (answer == null) {
+                answer = refusal(request);
+            }
+            if (answer != null) {
+                runJobCalls.add(new RunJobCall(now, request, answer));
                 observer.onError(answer.asRuntimeException());
                 return;
             }
             JobName job = JobName.parse(request.getName());
-            String execId = job.getJob() + "-" + String.format("%05d", executionCounter.incrementAndGet());
+            String execId = job.getJob() + "-" + String.format("%06d", executionCounter.incrementAndGet());
             String name = ExecutionName.of(job.getProject(), job.getLocation(), job.getJob(), execId).toString();
-            var ex = new FakeExecution(name, job.getJob(), request);
+            var ex = new FakeExecution(name, job.getJob(), request, jobOf(request.getName()),
+                    i -> scripts.getOrDefault(i, Script.SUCCEED), taskDuration.toNanos(), failBeforeStart,
+                    lagListCalls);
             executions.put(name, ex);
+            peakRunningExecutions = Math.max(peakRunningExecutions,
+                    (int) executions.values().stream().filter(e -> !e.completed()).count());
+            if (startThenFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                runJobCalls.add(new RunJobCall(now, request, Status.UNAVAILABLE));
+                observer.onError(Status.UNAVAILABLE.withDescription("connection reset").asRuntimeException());
+                return;
+            }
+            runJobCalls.add(new RunJobCall(now, request, Status.OK));
             String opName = "projects/" + job.getProject() + "/locations/" + job.getLocation() + "/operations/"
                     + UUID.randomUUID();
             operations.put(opName, name);
             observer.onNext(operation(ex, opName));
+            observer.onCompleted();
+        }
+
+        @Override
+        public void getJob(GetJobRequest request, StreamObserver<Job> observer) {
+            if (intercepted(Method.GET_JOB, observer)) {
+                return;
+            }
+            FakeJob job = jobOf(request.getName());
+            var template = TaskTemplate.newBuilder().setMaxRetries(job.maxRetries())
+                    .setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(job.timeoutSeconds()));
+            for (String c : job.containers()) {
+                var container = Container.newBuilder().setName(c).setImage("example/" + c);
+                for (int i = 0; i < job.envCount(); i++) {
+                    container.addEnv(EnvVar.newBuilder().setName("JOB_VAR_" + i).setValue("x"));
+                }
+                template.addContainers(container);
+            }
+            observer.onNext(Job.newBuilder().setName(request.getName())
+                    .setTemplate(ExecutionTemplate.newBuilder().setParallelism(job.parallelism())
+                            .setTaskCount(job.taskCount()).setTemplate(template))
+                    .build());
             observer.onCompleted();
         }
     }
@@ -409,28 +594,55 @@ final class FakeCloudRun implements AutoCloseable {
         @Override
         public void getExecution(GetExecutionRequest request, StreamObserver<Execution> observer) {
             getExecutionCalls.computeIfAbsent(request.getName(), n -> new AtomicInteger()).incrementAndGet();
-            if (getExecutionFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                observer.onError(Status.UNAVAILABLE.withDescription("try again").asRuntimeException());
+            if (intercepted(Method.GET_EXECUTION, observer)) {
                 return;
             }
             FakeExecution ex = find(request.getName(), observer);
             if (ex != null) {
-                observer.onNext(ex.toProto());
+                observer.onNext(ex.toProto(paused, lagCounts));
                 observer.onCompleted();
             }
         }
 
         @Override
+        public void listExecutions(ListExecutionsRequest request, StreamObserver<ListExecutionsResponse> observer) {
+            if (intercepted(Method.LIST_EXECUTIONS, observer)) {
+                return;
+            }
+            String jobId = JobName.parse(request.getParent()).getJob();
+            // Newest first, as Cloud Run lists them.
+            List<FakeExecution> mine = executions.values().stream().filter(e -> e.jobId.equals(jobId))
+                    .sorted(Comparator.comparing((FakeExecution e) -> e.name).reversed()).toList();
+            int pageSize = request.getPageSize() <= 0 ? 100 : Math.min(request.getPageSize(), 1000);
+            int start = request.getPageToken().isEmpty() ? 0 : Integer.parseInt(request.getPageToken());
+            int end = Math.min(mine.size(), start + pageSize);
+            var page = ListExecutionsResponse.newBuilder();
+            for (int i = start; i < end; i++) {
+                page.addExecutions(mine.get(i).toProto(paused, false));
+            }
+            observer.onNext(page.setNextPageToken(end < mine.size() ? Integer.toString(end) : "").build());
+            observer.onCompleted();
+        }
+
+        @Override
         public void cancelExecution(CancelExecutionRequest request, StreamObserver<Operation> observer) {
             cancelCalls.add(request.getName());
+            if (intercepted(Method.CANCEL_EXECUTION, observer)) {
+                return;
+            }
             FakeExecution ex = find(request.getName(), observer);
             if (ex == null) {
+                return;
+            }
+            if (ex.completed()) {
+                observer.onError(Status.FAILED_PRECONDITION.withDescription("execution " + ex.name
+                        + " has already completed").asRuntimeException());
                 return;
             }
             ex.cancel();
             String opName = "projects/p/locations/l/operations/" + UUID.randomUUID();
             operations.put(opName, ex.name);
-            observer.onNext(operation(ex, opName));
+            observer.onNext(Operation.newBuilder().setName(opName).setDone(false).build());
             observer.onCompleted();
         }
     }
@@ -439,20 +651,26 @@ final class FakeCloudRun implements AutoCloseable {
         @Override
         public void listTasks(ListTasksRequest request, StreamObserver<ListTasksResponse> observer) {
             listTasksCalls.incrementAndGet();
+            if (intercepted(Method.LIST_TASKS, observer)) {
+                return;
+            }
             FakeExecution ex = find(request.getParent(), observer);
             if (ex == null) {
                 return;
             }
-            ex.advance();
+            var states = ex.listStates(paused);
             int pageSize = request.getPageSize() <= 0 ? 100 : Math.min(request.getPageSize(), 1000);
             int start = request.getPageToken().isEmpty() ? 0 : Integer.parseInt(request.getPageToken());
-            int end = Math.min(ex.states.length, start + pageSize);
+            int end = Math.min(states.length, start + pageSize);
             var tasks = new ArrayList<Task>(end - start);
             for (int i = start; i < end; i++) {
-                tasks.add(ex.task(i));
+                Task t = ex.task(i, states[i]);
+                if (t != null) {
+                    tasks.add(t);
+                }
             }
             observer.onNext(ListTasksResponse.newBuilder().addAllTasks(tasks)
-                    .setNextPageToken(end < ex.states.length ? Integer.toString(end) : "").build());
+                    .setNextPageToken(end < states.length && !tasks.isEmpty() ? Integer.toString(end) : "").build());
             observer.onCompleted();
         }
     }
@@ -461,7 +679,7 @@ final class FakeCloudRun implements AutoCloseable {
         @Override
         public void getOperation(GetOperationRequest request, StreamObserver<Operation> observer) {
             String exName = operations.get(request.getName());
-            if (exName == null) {
+            if (exName == null || executions.get(exName) == null) {
                 observer.onError(Status.NOT_FOUND.withDescription("operation " + request.getName())
                         .asRuntimeException());
                 return;

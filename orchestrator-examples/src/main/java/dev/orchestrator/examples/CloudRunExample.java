@@ -14,6 +14,7 @@ import dev.orchestrator.TaskStatus;
 import dev.orchestrator.TriggerOptions;
 import dev.orchestrator.WorkflowSpec;
 import dev.orchestrator.cloudrun.CloudRunExecutor;
+import dev.orchestrator.cloudrun.CloudRunExecutorBuilder;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,10 +50,11 @@ import java.util.regex.Pattern;
  * </table>
  *
  * <p>The job must exist ({@code gcloud run jobs create worker --image=... --region=... --tasks=1
- * --max-retries=0}). Its container computes its orchestrator task index as
+ * --parallelism=0 --max-retries=0}). Its container computes its orchestrator task index as
  * {@code ORCHESTRATOR_TASK_INDEX_OFFSET + CLOUD_RUN_TASK_INDEX} and reads the run's parameters from
- * its environment; exit code 0 is success. The caller needs {@code run.jobs.runWithOverrides},
- * {@code run.executions.get/cancel} and {@code run.tasks.list} on the job (role
+ * its environment; exit code 0 is success. The caller needs {@code run.jobs.run} and
+ * {@code run.jobs.runWithOverrides}, {@code run.jobs.get}, {@code run.executions.get/list/cancel}
+ * and {@code run.tasks.list} on the job (role
  * {@code roles/run.developer}, or {@code roles/run.invoker} plus viewer rights).
  *
  * <p>This example talks to the real Cloud Run API and is not run by the tests.
@@ -155,7 +157,7 @@ public final class CloudRunExample {
      * are the defaults unless a comment says otherwise.
      */
     static CloudRunExecutor executor(Config config) throws IOException {
-        CloudRunExecutor.Builder builder = CloudRunExecutor.builder()
+        CloudRunExecutorBuilder builder = CloudRunExecutor.builder()
                 // Cloud Run's default RunJob quota is about 180 a minute per project and region; the
                 // limiter counts retries too. Lower it if other clients share the quota.
                 .runJobsPerMinute(180)

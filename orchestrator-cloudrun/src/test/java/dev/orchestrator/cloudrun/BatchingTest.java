@@ -1,4 +1,4 @@
-package dev.orchestrator.cloudrun.internal;
+package dev.orchestrator.cloudrun;
 
 import dev.orchestrator.JobSpec;
 import dev.orchestrator.spi.Dispatch;

@@ -1,4 +1,4 @@
-package dev.orchestrator.cloudrun.internal;
+package dev.orchestrator.cloudrun;
 
 import com.google.cloud.run.v2.JobName;
 import dev.orchestrator.JobSpec;
@@ -13,25 +13,25 @@ import java.util.TreeSet;
  * @param timeoutSeconds per-task timeout override in seconds, or 0 for the job's own
  * @param container      the container whose arguments and environment are overridden, or "" for the job's only one
  */
-public record JobOptions(JobName job, long timeoutSeconds, String container) {
+record JobOptions(JobName job, long timeoutSeconds, String container) {
 
     /** Option key: the job's resource name. */
-    public static final String JOB = "job";
+    static final String JOB = "job";
     /** Option key: per-task timeout in seconds. */
-    public static final String TIMEOUT = "timeout";
+    static final String TIMEOUT = "timeout";
     /** Option key: the container to override in a job with several containers. */
-    public static final String CONTAINER = "container";
+    static final String CONTAINER = "container";
     /** Every option key the executor reads. */
-    public static final Set<String> KEYS = Set.of(JOB, TIMEOUT, CONTAINER);
+    static final Set<String> KEYS = Set.of(JOB, TIMEOUT, CONTAINER);
     /** Cloud Run's longest task timeout: 168 hours. */
-    public static final long MAX_TIMEOUT_SECONDS = 168L * 3600;
+    static final long MAX_TIMEOUT_SECONDS = 168L * 3600;
 
     /**
      * Reads and checks a job spec.
      *
      * @throws IllegalArgumentException naming the field and the rule
      */
-    public static JobOptions parse(JobSpec spec) {
+    static JobOptions parse(JobSpec spec) {
         if (spec == null) {
             throw new IllegalArgumentException("job must not be null");
         }
@@ -68,6 +68,7 @@ public record JobOptions(JobName job, long timeoutSeconds, String container) {
             throw new IllegalArgumentException("workingDirectory is not supported by the cloudrun executor (Cloud Run "
                     + "cannot override it), got '" + spec.workingDirectory() + "'");
         }
+        JobChecks.validate(spec.environment());
         String container = options.getOrDefault(CONTAINER, "");
         return new JobOptions(JobName.parse(job), timeout, container);
     }

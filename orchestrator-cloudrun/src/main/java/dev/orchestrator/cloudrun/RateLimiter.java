@@ -1,4 +1,4 @@
-package dev.orchestrator.cloudrun.internal;
+package dev.orchestrator.cloudrun;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -11,11 +11,11 @@ import java.util.function.LongSupplier;
  * calls through within one window, which is how Cloud Run counts its per-minute quotas.
  * Waiters are served in arrival order. Thread-safe.
  */
-public final class RateLimiter {
+final class RateLimiter {
 
     /** Sleeps for a number of nanoseconds; replaceable in tests. */
     @FunctionalInterface
-    public interface Sleeper {
+    interface Sleeper {
         /** Sleeps {@code nanos} nanoseconds. */
         void sleep(long nanos) throws InterruptedException;
     }
@@ -31,12 +31,12 @@ public final class RateLimiter {
     private int count;
 
     /** A limiter on the system clock. */
-    public RateLimiter(int permits, Duration window) {
+    RateLimiter(int permits, Duration window) {
         this(permits, window, System::nanoTime, nanos -> TimeUnit.NANOSECONDS.sleep(nanos));
     }
 
     /** A limiter on the given clock and sleeper (for tests). */
-    public RateLimiter(int permits, Duration window, LongSupplier nanoTime, Sleeper sleeper) {
+    RateLimiter(int permits, Duration window, LongSupplier nanoTime, Sleeper sleeper) {
         if (permits < 1) {
             throw new IllegalArgumentException("permits must be at least 1, got " + permits);
         }
@@ -51,7 +51,7 @@ public final class RateLimiter {
     }
 
     /** Waits until a call is allowed and records it. */
-    public void acquire() throws InterruptedException {
+    void acquire() throws InterruptedException {
         lock.lockInterruptibly();
         try {
             while (true) {
@@ -75,8 +75,13 @@ public final class RateLimiter {
         }
     }
 
+    /** The window. */
+    Duration window() {
+        return Duration.ofNanos(windowNanos);
+    }
+
     /** Permits per window. */
-    public int permits() {
+    int permits() {
         return permits;
     }
 }

@@ -1,4 +1,4 @@
-package dev.orchestrator.cloudrun.internal;
+package dev.orchestrator.cloudrun;
 
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -7,7 +7,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Counts the executions this executor follows and makes new starts wait while the cap is
  * reached. Adopted executions count too but never wait (they already run). Thread-safe.
  */
-public final class ExecutionSlots {
+final class ExecutionSlots {
 
     private final int max;
     private final ReentrantLock lock = new ReentrantLock(true);
@@ -15,7 +15,7 @@ public final class ExecutionSlots {
     private int used;
 
     /** A cap of {@code max} running executions. */
-    public ExecutionSlots(int max) {
+    ExecutionSlots(int max) {
         if (max < 1) {
             throw new IllegalArgumentException("maxRunningExecutions must be at least 1, got " + max);
         }
@@ -23,7 +23,7 @@ public final class ExecutionSlots {
     }
 
     /** Waits for a free slot and takes it. */
-    public void acquire() throws InterruptedException {
+    void acquire() throws InterruptedException {
         lock.lockInterruptibly();
         try {
             while (used >= max) {
@@ -36,7 +36,7 @@ public final class ExecutionSlots {
     }
 
     /** Takes a slot even if none is free (an adopted execution already runs). */
-    public void forceAcquire() {
+    void forceAcquire() {
         lock.lock();
         try {
             used++;
@@ -46,7 +46,7 @@ public final class ExecutionSlots {
     }
 
     /** Gives a slot back. */
-    public void release() {
+    void release() {
         lock.lock();
         try {
             used--;
@@ -57,7 +57,7 @@ public final class ExecutionSlots {
     }
 
     /** Slots in use now. */
-    public int inUse() {
+    int inUse() {
         lock.lock();
         try {
             return used;

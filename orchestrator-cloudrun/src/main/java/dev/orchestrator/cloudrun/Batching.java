@@ -1,4 +1,4 @@
-package dev.orchestrator.cloudrun.internal;
+package dev.orchestrator.cloudrun;
 
 import dev.orchestrator.JobSpec;
 import dev.orchestrator.spi.Dispatch;
@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /** Splits claimed attempts into groups that can run as one Cloud Run execution each. */
-public final class Batching {
+final class Batching {
 
     /** Cloud Run's largest task count for one execution. */
-    public static final int MAX_TASKS_PER_EXECUTION = 10_000;
+    static final int MAX_TASKS_PER_EXECUTION = CloudRunExecutor.MAX_TASKS_PER_EXECUTION;
 
     private Batching() {
     }
@@ -25,7 +25,7 @@ public final class Batching {
      * Groups attempts of the same run, step, attempt number and job whose task indexes are
      * contiguous, at most {@code maxPerGroup} per group. Each group is sorted by task index.
      */
-    public static List<List<Dispatch>> group(List<Dispatch> batch, int maxPerGroup) {
+    static List<List<Dispatch>> group(List<Dispatch> batch, int maxPerGroup) {
         if (maxPerGroup < 1) {
             throw new IllegalArgumentException("maxPerGroup must be at least 1, got " + maxPerGroup);
         }

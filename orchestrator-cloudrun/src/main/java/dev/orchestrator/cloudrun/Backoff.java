@@ -1,4 +1,4 @@
-package dev.orchestrator.cloudrun.internal;
+package dev.orchestrator.cloudrun;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -10,10 +10,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param initial the first delay's upper bound
  * @param max     the cap on any delay
  */
-public record Backoff(Duration initial, Duration max) {
+record Backoff(Duration initial, Duration max) {
 
     /** Checks the bounds. */
-    public Backoff {
+    Backoff {
         if (initial.isNegative() || initial.isZero()) {
             throw new IllegalArgumentException("initial backoff must be positive, got " + initial);
         }
@@ -24,7 +24,7 @@ public record Backoff(Duration initial, Duration max) {
     }
 
     /** The delay before retry number {@code attempt} (0 for the first retry). */
-    public Duration delay(int attempt) {
+    Duration delay(int attempt) {
         long cap = max.toNanos();
         long base = initial.toNanos();
         long bound = attempt >= 62 ? cap : Math.min(cap, base << Math.min(attempt, 30));

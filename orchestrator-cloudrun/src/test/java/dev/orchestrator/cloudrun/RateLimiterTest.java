@@ -1,4 +1,4 @@
-package dev.orchestrator.cloudrun.internal;
+package dev.orchestrator.cloudrun;
 
 import org.junit.jupiter.api.Test;
 

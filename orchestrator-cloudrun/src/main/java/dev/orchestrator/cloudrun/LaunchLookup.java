@@ -1,0 +1,61 @@
+package dev.orchestrator.cloudrun;
+
+import com.google.cloud.run.v2.Container;
+import com.google.cloud.run.v2.EnvVar;
+import com.google.cloud.run.v2.Execution;
+import com.google.cloud.run.v2.ListExecutionsRequest;
+import com.google.cloud.run.v2.ListExecutionsResponse;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * Finds the execution a RunJob call started when its answer was lost. RunJob has no request id,
+ * so every launch puts a random {@link CloudRunExecutor#LAUNCH_ID} into the execution's
+ * environment; after an ambiguous error, the job's newest executions are searched for it before
+ * RunJob is tried again.
+ */
+final class LaunchLookup {
+
+    /** Newest executions searched: a lost answer is seconds old, and Cloud Run lists newest first. */
+    static final int SEARCHED = 200;
+    private static final int PAGE_SIZE = 100;
+
+    private final Clients clients;
+    private final Calls calls;
+
+    LaunchLookup(Clients clients, Calls calls) {
+        this.clients = clients;
+        this.calls = calls;
+    }
+
+    /** The name of the execution of {@code job} started with {@code launchId}, or null if there is none. */
+    String find(String job, String launchId, BooleanSupplier abandon) throws CallFailed, InterruptedException {
+        String token = "";
+        int seen = 0;
+        do {
+            var request = ListExecutionsRequest.newBuilder().setParent(job).setPageSize(PAGE_SIZE)
+                    .setPageToken(token).build();
+            ListExecutionsResponse page = calls.read("ListExecutions of " + job, () -> clients.listExecutions(request),
+                    abandon);
+            for (Execution ex : page.getExecutionsList()) {
+                if (launchId.equals(launchIdOf(ex))) {
+                    return ex.getName();
+                }
+            }
+            seen += page.getExecutionsCount();
+            token = page.getNextPageToken();
+        } while (!token.isEmpty() && seen < SEARCHED);
+        return null;
+    }
+
+    private static String launchIdOf(Execution ex) {
+        for (Container c : ex.getTemplate().getContainersList()) {
+            for (EnvVar e : c.getEnvList()) {
+                if (e.getName().equals(CloudRunExecutor.LAUNCH_ID)) {
+                    return e.getValue();
+                }
+            }
+        }
+        return null;
+    }
+}

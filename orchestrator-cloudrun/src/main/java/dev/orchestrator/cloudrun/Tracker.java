@@ -1,0 +1,91 @@
+package dev.orchestrator.cloudrun;
+
+import dev.orchestrator.spi.Dispatch;
+import dev.orchestrator.spi.TaskContext;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One execution being followed, with the attempts that wait for its outcome. The member map is
+ * guarded by {@code this}; the poll state is touched by one poll at a time.
+ */
+final class Tracker {
+    final String name;
+    /** Orchestrator index of Cloud Run task 0, or -1 until read from the execution. */
+    volatile int offset;
+    final AtomicBoolean cancelRequested = new AtomicBoolean();
+    private final Map<Integer, Dispatch> members = new HashMap<>();
+    private final Set<Integer> detached = new HashSet<>();
+    private boolean finished;
+
+    // Poll state: one poll at a time.
+    Duration delay;
+    long progress = -1;
+    int completedPolls;
+    long lastHeartbeat = System.nanoTime();
+    /** When polls started failing ({@link System#nanoTime()}), or 0. */
+    long failingSince;
+    /** Ended count and detached count at the last check for only detached tasks running, or -1. */
+    long lastDetachCheck = -1;
+    /** Whether a poll has read the execution. */
+    boolean seen;
+    /** Whether the execution was adopted (started elsewhere). */
+    volatile boolean adopted;
+
+    Tracker(String name, int offset, Duration firstDelay) {
+        this.name = name;
+        this.offset = offset;
+        this.delay = firstDelay;
+    }
+
+    /** Adds an attempt; false if the tracker has already finished. */
+    synchronized boolean add(Dispatch d) {
+        if (finished) {
+            return false;
+        }
+        members.put(d.task().taskIndex(), d);
+        return true;
+    }
+
+    /**
+     * Removes the attempt of {@code task} (matching index and attempt number) so its result is
+     * ignored; returns it, or null if it is not a member.
+     */
+    synchronized Dispatch detach(TaskContext task) {
+        Dispatch d = members.get(task.taskIndex());
+        if (d == null || d.task().attempt() != task.attempt()) {
+            return null;
+        }
+        members.remove(task.taskIndex());
+        detached.add(task.taskIndex() - offset);
+        return d;
+    }
+
+    /** Whether no attempt waits for this execution any more. */
+    synchronized boolean empty() {
+        return members.isEmpty();
+    }
+
+    /** Cloud Run indexes of detached attempts, whose tasks may still run. */
+    synchronized Set<Integer> detached() {
+        return Set.copyOf(detached);
+    }
+
+    synchronized List<Dispatch> snapshot() {
+        return List.copyOf(members.values());
+    }
+
+    /** Marks the tracker finished and returns its attempts. */
+    synchronized Map<Integer, Dispatch> finish() {
+        finished = true;
+        var copy = new HashMap<>(members);
+        members.clear();
+        return copy;
+    }
+}
