@@ -46,18 +46,18 @@ public class OrchestratorAutoConfiguration {
     /** Spring Boot's default {@code spring.lifecycle.timeout-per-shutdown-phase}. */
     static final Duration DEFAULT_PHASE_TIMEOUT = Duration.ofSeconds(30);
 
-    /** The JDBC store on the application's DataSource, which it does not close. */
-    @Bean(destroyMethod = "close")
-    @ConditionalOnMissingBean({Store.class, Orchestrator.class})
-    @ConditionalOnSingleCandidate(DataSource.class)
-    JdbcStore orchestratorStore(DataSource dataSource, OrchestratorProperties properties) {
-        return OrchestratorFactory.store(dataSource, properties.getStore());
-    }
-
-    /** The orchestrator and its lifecycle, unless the application declares its own orchestrator. */
+    /** The store, the orchestrator and its lifecycle, unless the application declares its own orchestrator. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnMissingBean(Orchestrator.class)
     static class OrchestratorConfiguration {
+
+        /** The JDBC store on the application's DataSource, which it does not close. */
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean(Store.class)
+        @ConditionalOnSingleCandidate(DataSource.class)
+        JdbcStore orchestratorStore(DataSource dataSource, OrchestratorProperties properties) {
+            return OrchestratorFactory.store(dataSource, properties.getStore());
+        }
 
         @Bean
         OrchestratorNode orchestratorNode(OrchestratorProperties properties, ObjectProvider<Executor> executors,
