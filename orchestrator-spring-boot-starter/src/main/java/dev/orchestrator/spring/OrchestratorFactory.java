@@ -75,6 +75,7 @@ final class OrchestratorFactory {
 
     /** Opens (and by default migrates) the JDBC store on the application's DataSource, which it does not close. */
     static JdbcStore store(DataSource dataSource, OrchestratorProperties.Store properties) {
+        IncompatibleJooqException.check(IncompatibleJooqException.runtimeVersion(), StarterBuild.jooqVersion());
         JdbcStoreOptions options = storeOptions(properties);
         return JdbcStore.open(dataSource, dialect(dataSource), options);
     }

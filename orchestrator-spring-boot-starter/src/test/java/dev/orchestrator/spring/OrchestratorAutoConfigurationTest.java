@@ -76,6 +76,17 @@ class OrchestratorAutoConfigurationTest {
                     assertThat(context).hasNotFailed().hasSingleBean(Orchestrator.class)
                             .hasSingleBean(JdbcStore.class).hasSingleBean(OrchestratorLifecycle.class);
                     assertThat(context.getBean(JdbcStore.class).dialect()).isEqualTo(Dialect.SQLITE);
+                    // the URL's parameters (the README recommends them) reach SQLite
+                    try (var c = context.getBean(javax.sql.DataSource.class).getConnection();
+                         var rs = c.createStatement().executeQuery("PRAGMA journal_mode")) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
+                    }
+                    try (var c = context.getBean(javax.sql.DataSource.class).getConnection();
+                         var rs = c.createStatement().executeQuery("PRAGMA busy_timeout")) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getInt(1)).isEqualTo(5000);
+                    }
                     OrchestratorProperties defaults = context.getBean(OrchestratorProperties.class);
                     assertThat(defaults.getMaxConcurrency()).isEqualTo(64);
                     assertThat(defaults.getBatchSize()).isEqualTo(512);
@@ -253,9 +264,9 @@ class OrchestratorAutoConfigurationTest {
                     Info.Builder info = new Info.Builder();
                     context.getBean(OrchestratorInfoContributor.class).contribute(info);
                     assertThat(info.build().getDetails().get("orchestrator")).isEqualTo(Map.of(
-                            "version", OrchestratorInfoContributor.version(), "nodeId", "health-node",
+                            "version", StarterBuild.version(), "nodeId", "health-node",
                             "mode", "scheduler", "executorTypes", java.util.List.of("process", "recording")));
-                    assertThat(OrchestratorInfoContributor.version()).isNotEqualTo("unknown");
+                    assertThat(StarterBuild.version()).isNotEqualTo("unknown");
 
                     context.getBean(OrchestratorLifecycle.class).stop();
                     Health down = health.health(true);
