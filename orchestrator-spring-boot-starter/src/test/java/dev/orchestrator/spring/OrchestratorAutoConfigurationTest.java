@@ -276,6 +276,23 @@ class OrchestratorAutoConfigurationTest {
     }
 
     @Test
+    void healthIsDownWhenTheStoreCannotBeReached() {
+        runner().withConfiguration(AutoConfigurations.of(OrchestratorActuatorAutoConfiguration.class))
+                .withPropertyValues("orchestrator.scheduler.enabled=false")
+                .run(context -> {
+                    OrchestratorHealthIndicator health = context.getBean(OrchestratorHealthIndicator.class);
+                    Health client = health.health(true);
+                    assertThat(client.getStatus()).isEqualTo(Status.UP);
+                    assertThat(client.getDetails()).containsEntry("mode", "client").containsEntry("scheduler", "disabled");
+
+                    context.getBean(com.zaxxer.hikari.HikariDataSource.class).close();
+                    Health down = health.health(true);
+                    assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+                    assertThat(down.getDetails()).containsKey("error");
+                });
+    }
+
+    @Test
     void healthAndInfoCanBeTurnedOff() {
         runner().withConfiguration(AutoConfigurations.of(OrchestratorActuatorAutoConfiguration.class))
                 .withPropertyValues("management.health.orchestrator.enabled=false",
