@@ -39,6 +39,33 @@ class ContextCloseWhileTasksRunTest {
     Path dir;
 
     @Test
+    void closingEndsWithinTheShutdownPhaseTimeoutThoughTasksRunLonger() {
+        AtomicLong closedAfterMillis = new AtomicLong();
+        var context = new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+                        OrchestratorAutoConfiguration.class))
+                .withPropertyValues(
+                        "spring.datasource.url=jdbc:sqlite:" + dir.resolve("app.db") + "?journal_mode=WAL&busy_timeout=5000",
+                        "orchestrator.poll-interval=50ms",
+                        "orchestrator.shutdown-timeout=60s",
+                        "spring.lifecycle.timeout-per-shutdown-phase=2s",
+                        "orchestrator.executor.process.logDirectory=" + dir.resolve("logs"))
+                .withBean("long", WorkflowSpec.class,
+                        () -> WorkflowSpec.of("long", StepSpec.process("sleep", "/bin/sleep", "8")));
+        context.run(ctx -> {
+            Orchestrator orchestrator = ctx.getBean(Orchestrator.class);
+            long id = orchestrator.trigger("long").id();
+            await().atMost(Duration.ofSeconds(30)).until(() -> orchestrator.tasks(id).stream()
+                    .allMatch(t -> t.status() == TaskStatus.RUNNING));
+            long start = System.nanoTime();
+            ctx.close();
+            closedAfterMillis.set((System.nanoTime() - start) / 1_000_000);
+        });
+        // The orchestrator waits 2 s - 0.4 s for the task, then writes and returns; not the configured 60 s.
+        assertThat(closedAfterMillis.get()).isBetween(1_000L, 10_000L);
+    }
+
+    @Test
     void tasksRunningWhenTheContextClosesAreNotFailedAndTheNextContextFinishesThem() {
         AtomicLong runId = new AtomicLong();
         ApplicationContextRunner runner = new ApplicationContextRunner()

@@ -216,6 +216,33 @@ class OrchestratorAutoConfigurationTest {
     }
 
     @Test
+    void customizersRunLastAndEveryListenerBeanObservesTheScheduler(CapturedOutput output) {
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        runner().withPropertyValues("orchestrator.max-concurrency=5")
+                .withBean("customizer", OrchestratorBuilderCustomizer.class, () -> builder -> builder.maxConcurrency(3))
+                .withBean("failing", dev.orchestrator.OrchestratorListener.class, () -> new dev.orchestrator.OrchestratorListener() {
+                    @Override
+                    public void ended(String executor, AttemptOutcome outcome, Duration runtime) {
+                        throw new IllegalStateException("listener failure");
+                    }
+                })
+                .withBean("recording", dev.orchestrator.OrchestratorListener.class, () -> new dev.orchestrator.OrchestratorListener() {
+                    @Override
+                    public void ended(String executor, AttemptOutcome outcome, Duration runtime) {
+                        seen.add(executor + " " + outcome);
+                    }
+                })
+                .withBean("work", WorkflowSpec.class, () -> recordingWorkflow("work", "recording", 2))
+                .run(context -> {
+                    assertThat(context.getBean(Orchestrator.class).trigger("work").await(WAIT).status())
+                            .isEqualTo(RunStatus.SUCCEEDED);
+                    await().atMost(WAIT).untilAsserted(() -> assertThat(seen)
+                            .containsExactly("recording SUCCEEDED", "recording SUCCEEDED"));
+                    assertThat(output).contains("maxConcurrency=3 ");
+                });
+    }
+
+    @Test
     void storePropertiesBecomeStoreOptions() {
         OrchestratorProperties.Store store = new OrchestratorProperties.Store();
         store.setSchema("app_orchestrator");
