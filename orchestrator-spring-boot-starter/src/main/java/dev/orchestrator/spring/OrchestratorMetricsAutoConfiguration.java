@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Bean;
         "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
-@ConditionalOnClass({MeterRegistry.class, MicrometerMetrics.class})
+@ConditionalOnClass(name = {"io.micrometer.core.instrument.MeterRegistry", "dev.orchestrator.metrics.MicrometerMetrics"})
 @ConditionalOnBooleanProperty(name = "orchestrator.enabled", matchIfMissing = true)
 @ConditionalOnBean(MeterRegistry.class)
 public class OrchestratorMetricsAutoConfiguration {

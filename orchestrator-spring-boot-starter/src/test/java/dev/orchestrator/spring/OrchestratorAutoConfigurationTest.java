@@ -267,7 +267,8 @@ class OrchestratorAutoConfigurationTest {
     void healthInfoAndMetricsWithActuator() {
         runner().withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
                         SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
-                        OrchestratorMetricsAutoConfiguration.class, OrchestratorActuatorAutoConfiguration.class))
+                        OrchestratorMetricsAutoConfiguration.class, OrchestratorHealthAutoConfiguration.class,
+                        OrchestratorInfoAutoConfiguration.class))
                 .withPropertyValues("orchestrator.node-id=health-node")
                 .withBean("hello", WorkflowSpec.class,
                         () -> WorkflowSpec.of("hello", StepSpec.process("ok", "/bin/true")))
@@ -304,7 +305,8 @@ class OrchestratorAutoConfigurationTest {
 
     @Test
     void healthIsDownWhenTheStoreCannotBeReached() {
-        runner().withConfiguration(AutoConfigurations.of(OrchestratorActuatorAutoConfiguration.class))
+        runner().withConfiguration(AutoConfigurations.of(OrchestratorHealthAutoConfiguration.class,
+                        OrchestratorInfoAutoConfiguration.class))
                 .withPropertyValues("orchestrator.scheduler.enabled=false")
                 .run(context -> {
                     OrchestratorHealthIndicator health = context.getBean(OrchestratorHealthIndicator.class);
@@ -320,8 +322,27 @@ class OrchestratorAutoConfigurationTest {
     }
 
     @Test
+    void withoutActuatorNorMicrometerTheOrchestratorStillStarts() {
+        // Imported as an application imports them, so that Spring Boot's class condition filter applies.
+        new ApplicationContextRunner()
+                .withClassLoader(new org.springframework.boot.test.context.FilteredClassLoader(
+                        "org.springframework.boot.health", "org.springframework.boot.actuate", "io.micrometer",
+                        "org.springframework.boot.micrometer"))
+                .withPropertyValues("spring.datasource.url=" + sqliteUrl("app.db"))
+                .withUserConfiguration(AllOrchestratorAutoConfigurations.class)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(Orchestrator.class)
+                            .hasSingleBean(OrchestratorLifecycle.class);
+                    assertThat(context.getBeanNamesForType(OrchestratorHealthIndicator.class)).isEmpty();
+                    assertThat(context.getBeanNamesForType(OrchestratorInfoContributor.class)).isEmpty();
+                    assertThat(context.getBeanNamesForType(MicrometerMetrics.class)).isEmpty();
+                });
+    }
+
+    @Test
     void healthAndInfoCanBeTurnedOff() {
-        runner().withConfiguration(AutoConfigurations.of(OrchestratorActuatorAutoConfiguration.class))
+        runner().withConfiguration(AutoConfigurations.of(OrchestratorHealthAutoConfiguration.class,
+                        OrchestratorInfoAutoConfiguration.class))
                 .withPropertyValues("management.health.orchestrator.enabled=false",
                         "management.info.orchestrator.enabled=false")
                 .run(context -> assertThat(context).hasNotFailed().hasSingleBean(Orchestrator.class)
@@ -410,5 +431,11 @@ class OrchestratorAutoConfigurationTest {
     @SpringBootConfiguration
     @EnableAutoConfiguration
     static class MinimalApplication {
+    }
+
+    @org.springframework.boot.autoconfigure.ImportAutoConfiguration({DataSourceAutoConfiguration.class,
+            OrchestratorAutoConfiguration.class, OrchestratorMetricsAutoConfiguration.class,
+            OrchestratorHealthAutoConfiguration.class, OrchestratorInfoAutoConfiguration.class})
+    static class AllOrchestratorAutoConfigurations {
     }
 }
