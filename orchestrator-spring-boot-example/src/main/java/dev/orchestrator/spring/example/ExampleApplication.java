@@ -13,8 +13,7 @@ import org.springframework.context.annotation.Bean;
  * {@link RunController} triggers runs over HTTP.
  *
  * <pre>
- * mvn -pl orchestrator-spring-boot-example -am package -DskipTests
- * java -jar ... (or run this class from the IDE), then:
+ * mvn -q -pl orchestrator-spring-boot-example -am package -DskipTests exec:java   (or run this class in the IDE)
  * curl -X POST localhost:8080/workflows/greet/runs -H 'Content-Type: application/json' -d '{"name":"Ada"}'
  * curl localhost:8080/runs/1
  * curl localhost:8080/actuator/health
