@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -53,8 +54,9 @@ class ExampleApplicationTest {
     void triggersAWorkflowThroughTheEndpointAndReportsHealthAndMetrics() throws IOException {
         RestClient http = RestClient.create("http://localhost:" + port);
 
-        ResponseEntity<Map> triggered = http.post().uri("/workflows/greet/runs").contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("name", "Ada")).retrieve().toEntity(Map.class);
+        ResponseEntity<Map<String, Object>> triggered = http.post().uri("/workflows/greet/runs")
+                .contentType(MediaType.APPLICATION_JSON).body(Map.of("name", "Ada")).retrieve()
+                .toEntity(new ParameterizedTypeReference<>() { });
         assertThat(triggered.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
         long id = ((Number) triggered.getBody().get("id")).longValue();
         assertThat(triggered.getHeaders().getLocation()).hasToString("/runs/" + id);
