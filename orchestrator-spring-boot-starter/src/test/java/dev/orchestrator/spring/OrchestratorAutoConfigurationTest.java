@@ -408,6 +408,24 @@ class OrchestratorAutoConfigurationTest {
     }
 
     @Test
+    void aWorkflowBeanTheOrchestratorRefusesFailsStartUp() {
+        runner().withBean("bad", WorkflowSpec.class, () -> recordingWorkflow("bad", "nope", 1)).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("executor type 'nope' is unknown");
+        });
+    }
+
+    @Test
+    void withoutADataSourceNorAStoreTheFailureSaysWhatToConfigure() {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(OrchestratorAutoConfiguration.class))
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).hasStackTraceContaining(
+                            "no Store to build on. Configure one DataSource");
+                });
+    }
+
+    @Test
     void aValueOfTheWrongTypeFailsBindingNamingItsProperty() {
         runner().withPropertyValues("orchestrator.max-concurrency=many").run(context -> {
             assertThat(context).hasFailed();
