@@ -35,7 +35,6 @@ final class OrchestratorFactory {
     private static final Logger LOG = LoggerFactory.getLogger(OrchestratorFactory.class);
 
     /** The table prefix orchestrator-jdbc uses; it cannot be changed yet. */
-    static final String DEFAULT_TABLE_PREFIX = "orc_";
 
     /** What closing needs after the task wait: writing the last updates and removing the node row. */
     private static final Duration MAX_CLOSE_MARGIN = Duration.ofSeconds(5);
@@ -81,12 +80,9 @@ final class OrchestratorFactory {
     }
 
     static JdbcStoreOptions storeOptions(OrchestratorProperties.Store p) {
-        JdbcStoreOptions.Builder b = JdbcStoreOptions.newBuilder();
+        JdbcStoreOptions.Builder b = JdbcStoreOptions.builder();
         set("orchestrator.store.schema", p.getSchema(), b::schema);
-        if (!DEFAULT_TABLE_PREFIX.equals(p.getTablePrefix())) {
-            throw new InvalidOrchestratorPropertyException("orchestrator.store.table-prefix", p.getTablePrefix(),
-                    "this version of orchestrator-jdbc supports only the prefix '" + DEFAULT_TABLE_PREFIX + "'", null);
-        }
+        set("orchestrator.store.table-prefix", p.getTablePrefix(), b::tablePrefix);
         b.migrate(p.isMigrate());
         return b.build();
     }

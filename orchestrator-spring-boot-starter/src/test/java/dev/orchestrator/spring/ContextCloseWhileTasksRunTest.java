@@ -90,7 +90,7 @@ class ContextCloseWhileTasksRunTest {
 
         runner.run(context -> {
             Orchestrator orchestrator = context.getBean(Orchestrator.class);
-            RunInfo done = orchestrator.run(runId.get()).await(Duration.ofSeconds(60));
+            RunInfo done = orchestrator.run(runId.get()).orElseThrow().await(Duration.ofSeconds(60));
             assertThat(done.status()).isEqualTo(RunStatus.SUCCEEDED);
             assertThat(done.failed()).isZero();
             for (TaskInfo task : orchestrator.tasks(runId.get())) {

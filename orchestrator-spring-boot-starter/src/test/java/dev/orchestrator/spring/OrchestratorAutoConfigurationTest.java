@@ -162,7 +162,7 @@ class OrchestratorAutoConfigurationTest {
             assertThat(executor.started).isEmpty();
         });
         runner.run(context -> {
-            RunInfo done = context.getBean(Orchestrator.class).run(runId.get()).await(WAIT);
+            RunInfo done = context.getBean(Orchestrator.class).run(runId.get()).orElseThrow().await(WAIT);
             assertThat(done.status()).isEqualTo(RunStatus.SUCCEEDED);
             assertThat(executor.started).hasSize(2);
         });

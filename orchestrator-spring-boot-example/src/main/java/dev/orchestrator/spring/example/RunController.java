@@ -60,11 +60,7 @@ class RunController {
 
     @GetMapping("/runs/{id}")
     RunInfo run(@PathVariable("id") long id) {
-        try {
-            return orchestrator.run(id).info();
-        } catch (IllegalArgumentException e) {
-            throw new UnknownException(e.getMessage());
-        }
+        return orchestrator.run(id).orElseThrow(() -> new UnknownException("run " + id + " does not exist")).info();
     }
 
     @ExceptionHandler(UnknownException.class)
