@@ -85,6 +85,55 @@ public interface Orchestrator extends AutoCloseable {
      */
     RunPage runs(RunQuery query);
 
+    /**
+     * Cancels a run: tasks that have not started end {@code CANCELLED} at once; running tasks are
+     * stopped through their executors, on whichever node runs them (within about a second on
+     * PostgreSQL), and their attempts end {@code CANCELLED}. The run ends {@code CANCELLED} and
+     * {@link RunHandle#await} returns. A run that has ended is left as it is.
+     *
+     * @return what changed, and a line saying so
+     * @throws IllegalArgumentException if there is no run with this id
+     */
+    CancelResult cancel(long runId);
+
+    /**
+     * Cancels one task, as {@link #cancel(long)} does its run's tasks. Its run goes on, and ends
+     * {@code FAILED}, as one of its tasks did not succeed (steps that depend on it are skipped).
+     *
+     * @throws IllegalArgumentException if there is no task with this id
+     */
+    CancelResult cancelTask(long taskId);
+
+    /**
+     * Runs the failed, cancelled and skipped tasks of an ended run again, as new attempts in the
+     * same run (Airflow's "clear"); succeeded tasks stay. The run is {@code RUNNING} again.
+     *
+     * @return how many tasks run again; 0 if every task had succeeded
+     * @throws IllegalArgumentException if there is no run with this id
+     * @throws IllegalStateException    if the run has not ended
+     */
+    int retry(long runId);
+
+    /**
+     * Pauses a workflow: while paused, triggering it is refused ({@link IllegalStateException}),
+     * and runs already triggered go on.
+     *
+     * @return whether it was running (not paused) before
+     * @throws IllegalArgumentException if no workflow of this name is registered
+     */
+    boolean pauseWorkflow(String name);
+
+    /**
+     * Resumes a paused workflow.
+     *
+     * @return whether it was paused
+     * @throws IllegalArgumentException if no workflow of this name is registered
+     */
+    boolean resumeWorkflow(String name);
+
+    /** Whether the workflow of this name is paused. */
+    boolean isPaused(String name);
+
     /** Tasks of a run, by step then index. */
     List<TaskInfo> tasks(long runId);
 
@@ -92,10 +141,12 @@ public interface Orchestrator extends AutoCloseable {
     List<AttemptInfo> attempts(long taskId);
 
     /**
-     * Stops claiming, waits up to the builder's shutdown timeout for running tasks to end,
-     * writes every pending status update, and releases the store if the builder opened it.
-     * Tasks still running after the timeout are left to be taken over by another node or a
-     * later start. Idempotent.
+     * Stops claiming and starting tasks; hands back the tasks it had claimed and not started
+     * (they run elsewhere, or at the next start, without using an attempt); waits up to the
+     * builder's shutdown timeout for running tasks to end; then stops the rest through their
+     * executors and hands them back too; writes every pending update; removes this node; and
+     * releases the store if the builder opened it. Idempotent. A JVM shutdown hook is not
+     * installed: call this from the host's own shutdown path.
      */
     @Override
     void close();

@@ -20,6 +20,9 @@ public interface RunHandle {
         return info().status();
     }
 
+    /** Cancels the run; see {@link Orchestrator#cancel(long)}. */
+    CancelResult cancel();
+
     /**
      * Waits until the run has ended.
      *

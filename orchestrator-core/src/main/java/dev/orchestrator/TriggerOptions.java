@@ -14,14 +14,15 @@ import java.util.Objects;
  *                       letters, digits and {@code _} are the ones a shell script can read back
  * @param idempotencyKey a second trigger of the same workflow with the same key returns the first run; or {@code null}
  * @param triggeredBy    {@code manual} by default
+ * @param rerunOf        a run whose parameters this run starts with (these {@code parameters} win), or {@code null}
  */
-public record TriggerOptions(Map<String, String> parameters, String idempotencyKey, String triggeredBy) {
+public record TriggerOptions(Map<String, String> parameters, String idempotencyKey, String triggeredBy, Long rerunOf) {
 
     /** Largest total size of a run's parameter keys and values, in UTF-8 bytes. */
     public static final int MAX_PARAMETER_BYTES = 64 * 1024;
 
     /** No parameters, no key, triggered {@code manual}. */
-    public static final TriggerOptions NONE = new TriggerOptions(Map.of(), null, "manual");
+    public static final TriggerOptions NONE = new TriggerOptions(Map.of(), null, "manual", null);
 
     /** Validates the values; messages name the field and the rule. */
     public TriggerOptions {
@@ -37,6 +38,9 @@ public record TriggerOptions(Map<String, String> parameters, String idempotencyK
         }
         triggeredBy = triggeredBy == null ? "manual" : triggeredBy;
         Names.check("triggeredBy", triggeredBy);
+        if (rerunOf != null && rerunOf < 1) {
+            throw new IllegalArgumentException("rerunOf must be a run id (at least 1), got " + rerunOf);
+        }
     }
 
     /** Checks one parameter; returns its size in UTF-8 bytes. */
@@ -71,7 +75,7 @@ public record TriggerOptions(Map<String, String> parameters, String idempotencyK
 
     /** Options with these parameters only. */
     public static TriggerOptions parameters(Map<String, String> parameters) {
-        return new TriggerOptions(parameters, null, "manual");
+        return new TriggerOptions(parameters, null, "manual", null);
     }
 
     /** Builds {@link TriggerOptions}; each setter checks its value at once. Not thread-safe. */
@@ -80,8 +84,21 @@ public record TriggerOptions(Map<String, String> parameters, String idempotencyK
         private long parameterBytes;
         private String idempotencyKey;
         private String triggeredBy = "manual";
+        private Long rerunOf;
 
         private Builder() {
+        }
+
+        /**
+         * Starts a fresh run with the parameters of run {@code runId} (parameters given here win).
+         * The trigger fails if that run does not exist. Default: none.
+         */
+        public Builder rerunOf(long runId) {
+            if (runId < 1) {
+                throw new IllegalArgumentException("rerunOf must be a run id (at least 1), got " + runId);
+            }
+            this.rerunOf = runId;
+            return this;
         }
 
         /**
@@ -127,7 +144,7 @@ public record TriggerOptions(Map<String, String> parameters, String idempotencyK
 
         /** The validated options. */
         public TriggerOptions build() {
-            return new TriggerOptions(parameters, idempotencyKey, triggeredBy);
+            return new TriggerOptions(parameters, idempotencyKey, triggeredBy, rerunOf);
         }
     }
 }

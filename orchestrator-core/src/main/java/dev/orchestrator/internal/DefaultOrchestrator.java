@@ -1,6 +1,7 @@
 package dev.orchestrator.internal;
 
 import dev.orchestrator.AttemptInfo;
+import dev.orchestrator.CancelResult;
 import dev.orchestrator.Orchestrator;
 import dev.orchestrator.RunHandle;
 import dev.orchestrator.RunInfo;
@@ -11,6 +12,7 @@ import dev.orchestrator.TaskInfo;
 import dev.orchestrator.TriggerOptions;
 import dev.orchestrator.WorkflowInfo;
 import dev.orchestrator.WorkflowSpec;
+import dev.orchestrator.spi.CancelOutcome;
 import dev.orchestrator.spi.CreatedRun;
 import dev.orchestrator.spi.NewRun;
 import dev.orchestrator.spi.NewStep;
@@ -24,6 +26,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -101,6 +104,17 @@ final class DefaultOrchestrator implements Orchestrator {
         }
         WorkflowRow row = store.findWorkflow(workflow)
                 .orElseThrow(() -> new IllegalArgumentException("workflow '" + workflow + "' is not registered"));
+        if (store.isWorkflowPaused(workflow)) {
+            throw new IllegalStateException("workflow '" + workflow + "' is paused; resume it to trigger runs");
+        }
+        Map<String, String> params = options.parameters();
+        if (options.rerunOf() != null) {
+            RunRow earlier = store.findRun(options.rerunOf()).orElseThrow(() ->
+                    new IllegalArgumentException("rerunOf: run " + options.rerunOf() + " does not exist"));
+            Map<String, String> merged = new java.util.HashMap<>(earlier.params());
+            merged.putAll(options.parameters());
+            params = merged;
+        }
         WorkflowSpec spec = specs.remember(row);
         List<NewStep> steps = new ArrayList<>(spec.steps().size());
         for (StepSpec s : spec.steps()) {
@@ -108,7 +122,7 @@ final class DefaultOrchestrator implements Orchestrator {
                     s.executor()));
         }
         CreatedRun created = store.createRun(new NewRun(row.versionId(), options.triggeredBy(),
-                options.parameters(), options.idempotencyKey(), steps), config.clock().instant());
+                params, options.idempotencyKey(), steps), config.clock().instant());
         if (created.created()) {
             scheduler.requestClaim();
         }
@@ -153,6 +167,72 @@ final class DefaultOrchestrator implements Orchestrator {
     }
 
     @Override
+    public CancelResult cancel(long runId) {
+        checkOpen();
+        CancelOutcome o = store.cancelRun(runId, config.clock().instant());
+        if (!o.exists()) {
+            throw new IllegalArgumentException("run " + runId + " does not exist");
+        }
+        scheduler.requestCancelCheck();
+        waiters.ended(List.of(runId));
+        return new CancelResult(o.changed(), o.cancelled(), o.stopping(), !o.changed()
+                ? "run " + runId + " had already ended " + o.statusBefore() + "; nothing changed"
+                : "run " + runId + " cancelled: " + o.cancelled() + " tasks that had not started cancelled, "
+                        + o.stopping() + " running tasks stopping; the run is " + o.statusAfter());
+    }
+
+    @Override
+    public CancelResult cancelTask(long taskId) {
+        checkOpen();
+        CancelOutcome o = store.cancelTask(taskId, config.clock().instant());
+        if (!o.exists()) {
+            throw new IllegalArgumentException("task " + taskId + " does not exist");
+        }
+        scheduler.requestCancelCheck();
+        return new CancelResult(o.changed(), o.cancelled(), o.stopping(), !o.changed()
+                ? "task " + taskId + " had already ended " + o.statusBefore() + "; nothing changed"
+                : o.stopping() > 0 ? "task " + taskId + " is stopping" : "task " + taskId + " cancelled");
+    }
+
+    @Override
+    public int retry(long runId) {
+        checkOpen();
+        RunRow run = store.findRun(runId).orElseThrow(() -> new IllegalArgumentException("run " + runId + " does not exist"));
+        if (!run.status().isTerminal()) {
+            throw new IllegalStateException("run " + runId + " has not ended (it is " + run.status()
+                    + "); cancel it or wait for it before running it again");
+        }
+        int again = store.retryRun(runId, config.clock().instant());
+        if (again > 0) {
+            scheduler.requestClaim();
+        }
+        return again;
+    }
+
+    @Override
+    public boolean pauseWorkflow(String name) {
+        return setPaused(name, true);
+    }
+
+    @Override
+    public boolean resumeWorkflow(String name) {
+        return setPaused(name, false);
+    }
+
+    private boolean setPaused(String name, boolean paused) {
+        checkOpen();
+        if (name == null || store.findWorkflow(name).isEmpty()) {
+            throw new IllegalArgumentException("workflow '" + name + "' is not registered");
+        }
+        return store.setWorkflowPaused(name, paused, config.clock().instant());
+    }
+
+    @Override
+    public boolean isPaused(String name) {
+        return name != null && store.isWorkflowPaused(name);
+    }
+
+    @Override
     public List<TaskInfo> tasks(long runId) {
         return store.listTasks(runId).stream().map(t -> new TaskInfo(t.id(), t.runId(), t.stepIndex(), t.stepName(),
                 t.taskIndex(), t.status(), t.attempt(), t.readyAt(), t.owner(), t.executionName(), t.exitCode(),
@@ -184,19 +264,19 @@ final class DefaultOrchestrator implements Orchestrator {
                 Thread.currentThread().interrupt();
                 clean = false;
             }
-            if (clean) {
-                try {
-                    store.removeNode(scheduler.nodeId());
-                } catch (RuntimeException e) {
-                    log.warn("could not remove node {} on close: {}", scheduler.nodeId(), e.toString());
-                }
+            // Whatever was still running was stopped and handed back: the node leaves.
+            try {
+                store.removeNode(scheduler.nodeId());
+            } catch (RuntimeException e) {
+                log.warn("could not remove node {} on close: {}", scheduler.nodeId(), e.toString());
             }
         }
         executors.close();
         if (ownsStore) {
             store.close();
         }
-        log.info("orchestrator closed (node {}{})", scheduler.nodeId(), clean ? "" : ", attempts left running");
+        log.info("orchestrator closed (node {}{})", scheduler.nodeId(),
+                clean ? "" : ", attempts still running at the timeout were stopped and handed back");
     }
 
     private synchronized void checkOpen() {

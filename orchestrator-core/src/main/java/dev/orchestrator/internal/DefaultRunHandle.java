@@ -1,5 +1,6 @@
 package dev.orchestrator.internal;
 
+import dev.orchestrator.CancelResult;
 import dev.orchestrator.RunHandle;
 import dev.orchestrator.RunInfo;
 
@@ -33,6 +34,11 @@ final class DefaultRunHandle implements RunHandle {
     @Override
     public boolean created() {
         return created;
+    }
+
+    @Override
+    public CancelResult cancel() {
+        return orchestrator.cancel(id);
     }
 
     @Override

@@ -58,13 +58,20 @@ final class Dispatcher {
         Map<Executor, List<Dispatch>> starts = null;
         while (!closed && mayStart.getAsBoolean()) {
             InFlight next = ready.peek();
+            if (next != null && next.closed) {
+                ready.remove(next); // ended before it started (cancelled)
+                continue;
+            }
             if (next == null || (handOff && next.executor.groupsTasks()) || !reserveSlot()) {
                 break;
             }
             next = ready.poll();
-            if (next == null) {
+            if (next == null || next.closed) {
                 running.decrementAndGet();
-                break;
+                if (next == null) {
+                    break;
+                }
+                continue;
             }
             if (starts == null) {
                 starts = new IdentityHashMap<>();

@@ -39,9 +39,11 @@ final class InFlight implements StatusSink {
 
     boolean lagReported;
     Instant lastHeartbeat;
-    /** When the loop asked the executor to stop it (timeout), or null. */
+    /** When the loop asked the executor to stop it (timeout or cancel), or null. */
     Instant cancelledAt;
     String cancelReason;
+    /** Whether a user cancelled it: it ends CANCELLED, and is not tried again. */
+    boolean userCancelled;
 
     InFlight(ClaimedTask claim, String workflow, StepSpec step, Executor executor, Map<String, String> parameters,
              Inbox inbox, Dispatcher dispatcher, Instant now) {

@@ -65,7 +65,8 @@ final class Reports {
                 unwritten.add(TaskUpdate.heartbeat(c.taskId(), c.attempt()));
             }
             case SUCCEEDED -> end(t, AttemptOutcome.SUCCEEDED, u.exitCode(), null, u.outputTail(), now);
-            case FAILED -> end(t, t.cancelledAt != null ? AttemptOutcome.TIMED_OUT : AttemptOutcome.FAILED,
+            case FAILED -> end(t, t.userCancelled ? AttemptOutcome.CANCELLED
+                            : t.cancelledAt != null ? AttemptOutcome.TIMED_OUT : AttemptOutcome.FAILED,
                     u.exitCode(), t.cancelledAt != null ? t.cancelReason + (u.error() != null ? "; " + u.error() : "")
                             : u.error(), u.outputTail(), now);
         }
@@ -88,7 +89,7 @@ final class Reports {
         Instant retryAt = null;
         if (outcome == AttemptOutcome.LOST) {
             retryAt = lostRunsAgain ? now : null;
-        } else if (outcome != AttemptOutcome.SUCCEEDED) {
+        } else if (outcome != AttemptOutcome.SUCCEEDED && outcome != AttemptOutcome.CANCELLED) {
             retryAt = t.step.retry().retryAt(c.attempt(), now, jitter.getAsDouble());
             if (retryAt != null) {
                 pacer.retryAt(retryAt);

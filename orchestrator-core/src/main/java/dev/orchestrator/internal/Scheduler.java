@@ -66,6 +66,8 @@ final class Scheduler {
     private volatile Thread thread;
     /** Loop thread: no write before this after a failed one. */
     private Instant storeRetryAt = Instant.MIN;
+    /** Loop thread: whether the tasks claimed ahead were handed back on stop. */
+    private boolean handedBack;
 
     /** A scheduler whose executor calls run on virtual threads. */
     Scheduler(OrchestratorConfig config, Store store, ExecutorRegistry executors, SpecCache specs, RunWaiters waiters) {
@@ -106,6 +108,12 @@ final class Scheduler {
         t.start();
     }
 
+    /** Any thread: a cancel was issued; the loop stops what it runs of it at once. */
+    void requestCancelCheck() {
+        timers.requestCancelCheck();
+        wake();
+    }
+
     /** Any thread: asks the loop to claim soon (a run was triggered). */
     void requestClaim() {
         pacer.request();
@@ -131,6 +139,7 @@ final class Scheduler {
             return true;
         }
         stopping = true;
+        dispatcher.close(); // nothing more starts, not even what was claimed ahead
         wake();
         t.join(Math.max(1, timeout.toMillis()));
         boolean clean = !t.isAlive();
@@ -181,9 +190,14 @@ final class Scheduler {
         if (lease.lapsed()) {
             fence();
         }
+        if (stopping && !handedBack) {
+            handedBack = true;
+            handBackUnstarted();
+        }
         boolean worked = refill(now);
         if (abandon) {
-            writeAndClaim(now, false); // a last write of what executors reported
+            stopAndHandBack(now);
+            writeAndClaim(now, false); // a last write of what executors reported, and the hand-backs
             return new Tick(worked, true);
         }
         timers.run(now, stopping);
@@ -280,6 +294,39 @@ final class Scheduler {
         if (!endedRuns.isEmpty()) {
             waiters.ended(endedRuns);
             log.debug("runs ended: {}", endedRuns);
+        }
+    }
+
+    /** On stop: tasks claimed but not started go back unused, for other nodes or the next start. */
+    private void handBackUnstarted() {
+        int n = 0;
+        for (InFlight t : dispatcher.drainReady()) {
+            if (!t.closed) {
+                reports.release(t);
+                n++;
+            }
+        }
+        if (n > 0) {
+            log.info("handed back {} claimed tasks that had not started", n);
+        }
+    }
+
+    /**
+     * The shutdown timeout passed with attempts still running: stop them through their
+     * executors and hand them back unused, so another node (or the next start) runs them again
+     * without counting a failure.
+     */
+    private void stopAndHandBack(Instant now) {
+        List<InFlight> running = List.copyOf(ledger.all());
+        for (InFlight t : running) {
+            if (t.context != null) {
+                t.cancelQuietly();
+            }
+            reports.release(t);
+        }
+        if (!running.isEmpty()) {
+            log.warn("shutdown timeout of {} passed: stopped {} running attempts and handed them back", config.shutdownTimeout(),
+                    running.size());
         }
     }
 

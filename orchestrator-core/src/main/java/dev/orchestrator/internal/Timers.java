@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The loop's periodic work: the node's heartbeat with the take-over of dead nodes' tasks, and
@@ -22,6 +23,8 @@ final class Timers {
     static final Duration CANCEL_GRACE = Duration.ofSeconds(30);
     private static final Duration LIMIT_CHECK_INTERVAL = Duration.ofMillis(500);
     private static final Duration HEARTBEAT_RETRY = Duration.ofSeconds(1);
+    /** How often a node that runs tasks looks for cancels issued on other nodes. */
+    private static final Duration CANCEL_CHECK_INTERVAL = Duration.ofMillis(500);
 
     private final OrchestratorConfig config;
     private final Store store;
@@ -33,6 +36,9 @@ final class Timers {
     private final ExecutorRegistry executors;
     private Instant nextHeartbeat = Instant.MIN;
     private Instant nextLimitCheck = Instant.MIN;
+    private Instant nextCancelCheck = Instant.MIN;
+    /** Set by any thread when a cancel was issued through this node: check at once. */
+    private volatile boolean cancelCheckRequested;
     /** When this node's heartbeats began to fail, or null while they succeed. */
     private Instant failingSince;
     /** No take-over before this: after an outage every node gets a full lease to renew first. */
@@ -67,11 +73,65 @@ final class Timers {
             nextLimitCheck = now.plus(LIMIT_CHECK_INTERVAL);
             enforceLimits(now);
         }
+        if (!ledger.isEmpty() && (cancelCheckRequested || !now.isBefore(nextCancelCheck))) {
+            cancelCheckRequested = false;
+            nextCancelCheck = now.plus(CANCEL_CHECK_INTERVAL);
+            stopCancelled(now);
+        }
+    }
+
+    /** Any thread: a cancel was issued; look for cancel requests at the next pass. */
+    void requestCancelCheck() {
+        cancelCheckRequested = true;
+    }
+
+    /**
+     * Stops the owned attempts the store says were cancelled (on any node): one that has not
+     * started ends at once; a started one is stopped through its executor and ends
+     * {@code CANCELLED} when it reports, or after {@link #CANCEL_GRACE} if it never does.
+     */
+    private void stopCancelled(Instant now) {
+        Map<Long, Integer> requested;
+        try {
+            requested = store.cancelRequested(lease.nodeId());
+        } catch (RuntimeException e) {
+            log.warn("could not read cancel requests; retrying in {}: {}", CANCEL_CHECK_INTERVAL, e.toString());
+            return;
+        }
+        List<InFlight> forced = new ArrayList<>();
+        for (InFlight t : List.copyOf(ledger.all())) {
+            Integer attempt = requested.get(t.claim.taskId());
+            if (attempt == null || attempt != t.claim.attempt()) {
+                continue;
+            }
+            if (t.userCancelled) {
+                if (now.isAfter(t.cancelledAt.plus(CANCEL_GRACE))) {
+                    forced.add(t);
+                }
+                continue;
+            }
+            t.userCancelled = true;
+            t.cancelledAt = now;
+            t.cancelReason = "cancelled";
+            if (t.context == null) {
+                reports.end(t, AttemptOutcome.CANCELLED, null, "cancelled before it started", null, now);
+            } else {
+                dispatcher.execute(t::cancelQuietly);
+            }
+        }
+        for (InFlight t : forced) {
+            reports.end(t, AttemptOutcome.CANCELLED, null, "cancelled; the executor did not stop it within "
+                    + CANCEL_GRACE, null, now);
+        }
     }
 
     /** The next instant something is due. */
     Instant nextWake() {
-        return ledger.hasLimited() && nextLimitCheck.isBefore(nextHeartbeat) ? nextLimitCheck : nextHeartbeat;
+        Instant next = ledger.hasLimited() && nextLimitCheck.isBefore(nextHeartbeat) ? nextLimitCheck : nextHeartbeat;
+        if (!ledger.isEmpty() && nextCancelCheck.isBefore(next)) {
+            next = nextCancelCheck;
+        }
+        return next;
     }
 
     /** The node rejoins under a new identity: heartbeat at once, and reconcile after joining. */
@@ -167,8 +227,8 @@ final class Timers {
     private void enforceLimits(Instant now) {
         List<InFlight> forced = new ArrayList<>();
         for (InFlight t : ledger.all()) {
-            if (t.context == null) {
-                continue; // not started yet
+            if (t.context == null || t.userCancelled) {
+                continue; // not started yet, or cancelled by a user (see stopCancelled)
             }
             if (t.cancelledAt != null) {
                 if (now.isAfter(t.cancelledAt.plus(CANCEL_GRACE))) {

@@ -3,6 +3,7 @@ package dev.orchestrator.spi;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -151,6 +152,48 @@ public interface Store extends AutoCloseable {
      * default does nothing.
      */
     default void acquireSchedulerLock(String nodeId) {
+    }
+
+    // ---- run control
+
+    /**
+     * Cancels a run that has not ended: tasks that have not started become {@code CANCELLED} at
+     * once (each with an attempt that says so), running ones get a cancel request that their
+     * owner acts on ({@link #cancelRequested}), and the run ends {@code CANCELLED} when its last
+     * task has. A run that has ended is left as it is. The default refuses.
+     */
+    default CancelOutcome cancelRun(long runId, Instant now) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not support cancelling runs");
+    }
+
+    /** Cancels one task the same way; see {@link #cancelRun}. The default refuses. */
+    default CancelOutcome cancelTask(long taskId, Instant now) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not support cancelling tasks");
+    }
+
+    /** The in-flight tasks of {@code nodeId} with a pending cancel, by task id, with their attempts. Default: none. */
+    default Map<Long, Integer> cancelRequested(String nodeId) {
+        return Map.of();
+    }
+
+    /**
+     * Starts the failed, cancelled and skipped tasks of an ended run again, as new attempts in the
+     * same run; succeeded tasks stay. Steps whose upstream steps all succeeded become ready; the
+     * run is {@code RUNNING} again. Returns how many tasks will run again (0: nothing to do). The
+     * caller checks that the run exists and has ended. The default refuses.
+     */
+    default int retryRun(long runId, Instant now) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not support re-running runs");
+    }
+
+    /** Pauses ({@code true}) or resumes a workflow by name; returns whether that changed anything. The default refuses. */
+    default boolean setWorkflowPaused(String name, boolean paused, Instant now) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not support pausing workflows");
+    }
+
+    /** Whether the workflow of this name is paused. Default {@code false}. */
+    default boolean isWorkflowPaused(String name) {
+        return false;
     }
 
     /** Deletes a node's row (graceful shutdown); tasks it still owns become orphans to take over. */

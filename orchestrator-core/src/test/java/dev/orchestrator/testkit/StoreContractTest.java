@@ -1180,6 +1180,134 @@ public abstract class StoreContractTest {
     // ---------------------------------------------------------------- listings
 
     @Nested
+    @DisplayName("run control")
+    class RunControl {
+
+        private void running(List<ClaimedTask> cs, Instant now) {
+            apply(now, cs, c -> TaskUpdate.running(c.taskId(), c.attempt(), "exec", null));
+        }
+
+        @Test
+        void cancellingARunCancelsWhatHasNotStartedAndAsksOwnersToStopTheRest() {
+            RunRow run = run(workflow("etl"), T0, 4);
+            List<ClaimedTask> started = claim("n", 1, T0);
+            running(started, at(1));
+
+            CancelOutcome o = store.cancelRun(run.id(), at(2));
+            assertThat(o.exists()).isTrue();
+            assertThat(o.changed()).isTrue();
+            assertThat(o.cancelled()).isEqualTo(3);
+            assertThat(o.stopping()).isEqualTo(1);
+            assertThat(findRun(run.id()).status()).isEqualTo(RunStatus.RUNNING);
+            assertThat(store.listTasks(run.id())).filteredOn(t -> t.status() == TaskStatus.CANCELLED).hasSize(3)
+                    .allSatisfy(t -> assertThat(store.listAttempts(t.id())).singleElement()
+                            .satisfies(a -> assertThat(a.outcome()).isEqualTo(AttemptOutcome.CANCELLED)));
+            assertThat(claim("other", 10, at(3))).as("nothing left to claim").isEmpty();
+
+            ClaimedTask c = started.getFirst();
+            assertThat(store.cancelRequested("n")).containsExactly(Map.entry(c.taskId(), c.attempt()));
+            assertThat(store.cancelRequested("other")).isEmpty();
+            List<Long> ended = apply(at(4), TaskUpdate.ended(c.taskId(), c.attempt(), AttemptOutcome.CANCELLED, 143,
+                    "cancelled", null, null));
+            assertThat(ended).containsExactly(run.id());
+            RunRow after = findRun(run.id());
+            assertThat(after.status()).isEqualTo(RunStatus.CANCELLED);
+            assertThat(after.finished()).isEqualTo(4);
+            assertThat(after.failed()).isZero();
+            assertThat(store.cancelRequested("n")).isEmpty();
+        }
+
+        @Test
+        void aRunOfWaitingStepsIsCancelledAtOnceAndStaysCancelled() {
+            WorkflowRow wf = workflow("dag");
+            RunRow run = run(wf, T0, step("a", 1), step("b", 2, 0), step("c", 1, 1));
+            List<ClaimedTask> a = claim("n", 1, T0);
+            running(a, at(1));
+            store.cancelRun(run.id(), at(2));
+            // The upstream task fails after the cancel: nothing is skipped twice, the run ends cancelled.
+            apply(at(3), failed(a.getFirst()));
+            RunRow after = findRun(run.id());
+            assertThat(after.status()).isEqualTo(RunStatus.CANCELLED);
+            assertThat(after.finished()).isEqualTo(after.taskCount());
+            assertThat(statusesByStep(run.id())).containsEntry(1, Set.of(TaskStatus.CANCELLED))
+                    .containsEntry(2, Set.of(TaskStatus.CANCELLED));
+        }
+
+        @Test
+        void cancellingAnEndedRunChangesNothing() {
+            RunRow run = run(workflow("etl"), T0, 1);
+            apply(at(1), succeeded(claim("n", 1, T0).getFirst()));
+            CancelOutcome o = store.cancelRun(run.id(), at(2));
+            assertThat(o.changed()).isFalse();
+            assertThat(o.statusBefore()).isEqualTo("SUCCEEDED");
+            assertThat(findRun(run.id()).status()).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(store.cancelRun(999_999, at(3)).exists()).isFalse();
+        }
+
+        @Test
+        void cancellingOneTaskLetsTheRunGoOnAndEndFailed() {
+            RunRow run = run(workflow("etl"), T0, 2);
+            long pending = store.listTasks(run.id()).getFirst().id();
+            CancelOutcome o = store.cancelTask(pending, at(1));
+            assertThat(o.changed()).isTrue();
+            assertThat(o.cancelled()).isEqualTo(1);
+            ClaimedTask other = claim("n", 1, at(2)).getFirst();
+            assertThat(other.taskId()).isNotEqualTo(pending);
+            apply(at(3), succeeded(other));
+            assertThat(findRun(run.id()).status()).isEqualTo(RunStatus.FAILED);
+            assertThat(store.cancelTask(pending, at(4)).changed()).isFalse();
+        }
+
+        @Test
+        void aRetryRunsTheFailedTasksAgainAndTheRunCanSucceed() {
+            RunRow run = run(workflow("etl"), T0, 3);
+            List<ClaimedTask> cs = claimAll("n", T0);
+            apply(at(1), succeeded(cs.get(0)), failed(cs.get(1)), failed(cs.get(2)));
+            assertThat(findRun(run.id()).status()).isEqualTo(RunStatus.FAILED);
+
+            assertThat(store.retryRun(run.id(), at(2))).isEqualTo(2);
+            RunRow again = findRun(run.id());
+            assertThat(again.status()).isEqualTo(RunStatus.RUNNING);
+            assertThat(again.finished()).isEqualTo(1);
+            assertThat(again.failed()).isZero();
+            List<ClaimedTask> second = claimAll("n", at(3));
+            assertThat(second).extracting(ClaimedTask::taskId)
+                    .containsExactlyInAnyOrder(cs.get(1).taskId(), cs.get(2).taskId());
+            assertThat(second).allSatisfy(c -> assertThat(c.attempt()).isEqualTo(2));
+            assertThat(apply(at(4), second, StoreContractTest::succeeded)).containsExactly(run.id());
+            assertThat(findRun(run.id()).status()).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(store.retryRun(run.id(), at(5))).isZero();
+        }
+
+        @Test
+        void aRetryOfAFailedStepRunsItsSkippedDependentsWhenItSucceeds() {
+            RunRow run = run(workflow("dag"), T0, step("a", 1), step("b", 2, 0));
+            apply(at(1), failed(claim("n", 1, T0).getFirst()));
+            assertThat(statusesByStep(run.id())).containsEntry(1, Set.of(TaskStatus.SKIPPED));
+
+            assertThat(store.retryRun(run.id(), at(2))).isEqualTo(3);
+            assertThat(statusesByStep(run.id())).containsEntry(0, Set.of(TaskStatus.PENDING))
+                    .containsEntry(1, Set.of(TaskStatus.WAITING));
+            apply(at(3), succeeded(claim("n", 10, at(3)).getFirst()));
+            List<ClaimedTask> b = claimAll("n", at(4));
+            assertThat(b).hasSize(2);
+            assertThat(apply(at(5), b, StoreContractTest::succeeded)).containsExactly(run.id());
+            assertThat(findRun(run.id()).status()).isEqualTo(RunStatus.SUCCEEDED);
+        }
+
+        @Test
+        void aPausedWorkflowIsPausedByNameUntilResumed() {
+            workflow("etl");
+            assertThat(store.isWorkflowPaused("etl")).isFalse();
+            assertThat(store.setWorkflowPaused("etl", true, T0)).isTrue();
+            assertThat(store.setWorkflowPaused("etl", true, T0)).isFalse();
+            assertThat(store.isWorkflowPaused("etl")).isTrue();
+            assertThat(store.setWorkflowPaused("etl", false, at(1))).isTrue();
+            assertThat(store.isWorkflowPaused("etl")).isFalse();
+        }
+    }
+
+    @Nested
     @DisplayName("listings")
     class Listings {
 

@@ -2,6 +2,7 @@ package dev.orchestrator.jdbc;
 
 import dev.orchestrator.jdbc.internal.JdbcEngine;
 import dev.orchestrator.spi.AttemptRow;
+import dev.orchestrator.spi.CancelOutcome;
 import dev.orchestrator.spi.ClaimedTask;
 import dev.orchestrator.spi.CreatedRun;
 import dev.orchestrator.spi.NewRun;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -236,6 +238,36 @@ public final class JdbcStore implements Store {
     @Override
     public void acquireSchedulerLock(String nodeId) {
         engine.acquireSchedulerLock(nodeId);
+    }
+
+    @Override
+    public CancelOutcome cancelRun(long runId, Instant now) {
+        return engine.cancelRun(runId, now);
+    }
+
+    @Override
+    public CancelOutcome cancelTask(long taskId, Instant now) {
+        return engine.cancelTask(taskId, now);
+    }
+
+    @Override
+    public Map<Long, Integer> cancelRequested(String nodeId) {
+        return engine.cancelRequested(nodeId);
+    }
+
+    @Override
+    public int retryRun(long runId, Instant now) {
+        return engine.retryRun(runId, now);
+    }
+
+    @Override
+    public boolean setWorkflowPaused(String name, boolean paused, Instant now) {
+        return engine.setWorkflowPaused(name, paused, now);
+    }
+
+    @Override
+    public boolean isWorkflowPaused(String name) {
+        return engine.isWorkflowPaused(name);
     }
 
     @Override

@@ -14,6 +14,12 @@ CREATE TABLE ${prefix}workflows (
     CONSTRAINT ${prefix}workflows_name_version_uq UNIQUE (name, version)
 );
 
+-- Paused workflows (by name, whatever their version): triggers are refused while paused.
+CREATE TABLE ${prefix}paused_workflows (
+    name      TEXT PRIMARY KEY,
+    paused_at INTEGER NOT NULL
+);
+
 CREATE TABLE ${prefix}runs (
     id                  INTEGER PRIMARY KEY AUTOINCREMENT,
     workflow_version_id INTEGER NOT NULL REFERENCES ${prefix}workflows (id),
@@ -29,6 +35,7 @@ CREATE TABLE ${prefix}runs (
     created_at          INTEGER NOT NULL,
     started_at          INTEGER,
     finished_at         INTEGER,
+    cancel_requested    INTEGER NOT NULL DEFAULT 0,  -- cancelled: its tasks stop, it ends CANCELLED
     CONSTRAINT ${prefix}runs_idempotency_uq UNIQUE (workflow_name, idempotency_key)
 );
 -- Listings are newest (highest id) first; each filter has an index that leads with it.
@@ -76,12 +83,15 @@ CREATE TABLE ${prefix}tasks (
     output_tail    TEXT,
     started_at     INTEGER,
     finished_at    INTEGER,
+    cancel_requested INTEGER NOT NULL DEFAULT 0,  -- its owner stops it and records it CANCELLED
     CONSTRAINT ${prefix}tasks_coordinates_uq UNIQUE (run_id, step_index, task_index)
 );
 -- The claim: only PENDING rows are indexed, so it costs the same with millions of ended tasks.
 CREATE INDEX ${prefix}tasks_ready_idx ON ${prefix}tasks (ready_at, id) WHERE status = 'PENDING';
 -- Take-over and in-flight lookups by owner.
 CREATE INDEX ${prefix}tasks_in_flight_idx ON ${prefix}tasks (owner, id) WHERE status IN ('DISPATCHED', 'RUNNING');
+-- What owners must stop: only rows with a pending cancel are indexed.
+CREATE INDEX ${prefix}tasks_cancel_idx ON ${prefix}tasks (owner) WHERE cancel_requested = 1 AND status IN ('DISPATCHED', 'RUNNING');
 
 CREATE TABLE ${prefix}attempts (
     task_id        INTEGER NOT NULL REFERENCES ${prefix}tasks (id),

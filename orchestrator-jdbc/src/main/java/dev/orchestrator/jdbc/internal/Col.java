@@ -71,6 +71,10 @@ final class Col {
     public static final Field<String> OWNER = DSL.field(DSL.name("owner"), SQLDataType.VARCHAR);
     /** Column {@code executor}: the executor type a task needs, or NULL for any. */
     public static final Field<String> EXECUTOR = DSL.field(DSL.name("executor"), SQLDataType.VARCHAR);
+    /** Column {@code cancel_requested} (runs and tasks). */
+    public static final Field<Boolean> CANCEL_REQUESTED = DSL.field(DSL.name("cancel_requested"), SQLDataType.BOOLEAN);
+    /** Column {@code paused_at}. */
+    public static final Field<Long> PAUSED_AT = DSL.field(DSL.name("paused_at"), SQLDataType.BIGINT);
     /** Column {@code execution_name}. */
     public static final Field<String> EXECUTION_NAME = DSL.field(DSL.name("execution_name"), SQLDataType.VARCHAR);
     /** Column {@code heartbeat_at}. */

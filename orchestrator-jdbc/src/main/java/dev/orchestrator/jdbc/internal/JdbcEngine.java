@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.orchestrator.jdbc.Dialect;
 import dev.orchestrator.jdbc.JdbcStoreOptions;
 import dev.orchestrator.spi.AttemptRow;
+import dev.orchestrator.spi.CancelOutcome;
 import dev.orchestrator.spi.ClaimedTask;
 import dev.orchestrator.spi.CreatedRun;
 import dev.orchestrator.spi.NewRun;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.Set;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -47,6 +49,7 @@ public final class JdbcEngine implements Store {
     private final ClaimQueries claims;
     private final UpdateApplier updates;
     private final NodeQueries nodes;
+    private final RunControl control;
     private final Dialect dialect;
     /** The SQLite file this store schedules, once {@link #acquireSchedulerLock} took its lock. */
     private volatile Path lockedFile;
@@ -67,6 +70,7 @@ public final class JdbcEngine implements Store {
         Releases releases = new Releases(tables);
         this.updates = new UpdateApplier(tables, renderer, db.jdbc(), support, writer, releases);
         this.nodes = new NodeQueries(tables, claims, support, releases);
+        this.control = new RunControl(tables, updates);
         this.dialect = dialect;
     }
 
@@ -263,6 +267,43 @@ public final class JdbcEngine implements Store {
     public List<ClaimedTask> inFlightOf(String nodeId) {
         requireText(nodeId, "nodeId");
         return db.read("inFlightOf", (ctx, c) -> nodes.inFlightOf(ctx, nodeId));
+    }
+
+    @Override
+    public CancelOutcome cancelRun(long runId, Instant now) {
+        long at = Millis.required(now, "now");
+        return db.write("cancelRun", (ctx, c) -> control.cancelRun(ctx, c, runId, at));
+    }
+
+    @Override
+    public CancelOutcome cancelTask(long taskId, Instant now) {
+        long at = Millis.required(now, "now");
+        return db.write("cancelTask", (ctx, c) -> control.cancelTask(ctx, c, taskId, at));
+    }
+
+    @Override
+    public Map<Long, Integer> cancelRequested(String nodeId) {
+        requireText(nodeId, "nodeId");
+        return db.read("cancelRequested", (ctx, c) -> control.cancelRequested(ctx, nodeId));
+    }
+
+    @Override
+    public int retryRun(long runId, Instant now) {
+        long at = Millis.required(now, "now");
+        return db.write("retryRun", (ctx, c) -> control.retryRun(ctx, runId, at));
+    }
+
+    @Override
+    public boolean setWorkflowPaused(String name, boolean paused, Instant now) {
+        requireText(name, "name");
+        long at = Millis.required(now, "now");
+        return db.write("setWorkflowPaused", (ctx, c) -> control.setPaused(ctx, name, paused, at));
+    }
+
+    @Override
+    public boolean isWorkflowPaused(String name) {
+        requireText(name, "name");
+        return db.read("isWorkflowPaused", (ctx, c) -> control.isPaused(ctx, name));
     }
 
     /** On SQLite, one process schedules a file: see {@link SchedulerLock}. */

@@ -20,6 +20,8 @@ final class Statuses {
     public static final String STEP_SUCCEEDED = "SUCCEEDED";
     public static final String STEP_FAILED = "FAILED";
     public static final String STEP_SKIPPED = "SKIPPED";
+    /** A step that was still waiting when its run was cancelled. */
+    public static final String STEP_CANCELLED = "CANCELLED";
 
     /** {@code value} as an inlined SQL string literal. */
     public static Field<String> lit(String value) {

@@ -16,6 +16,8 @@ final class Tables {
     public final Table<?> tasks;
     public final Table<?> attempts;
     public final Table<?> nodes;
+    /** Paused workflows, by name. */
+    public final Table<?> pausedWorkflows;
 
     /** Tables named {@code prefix + name} in {@code schema}, or unqualified when it is {@code null}. */
     public Tables(String schema, String prefix) {
@@ -26,6 +28,7 @@ final class Tables {
         tasks = table(schema, prefix + "tasks");
         attempts = table(schema, prefix + "attempts");
         nodes = table(schema, prefix + "nodes");
+        pausedWorkflows = table(schema, prefix + "paused_workflows");
     }
 
     private static Table<?> table(String schema, String name) {

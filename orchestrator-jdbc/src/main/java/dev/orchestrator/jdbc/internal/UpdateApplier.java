@@ -80,6 +80,7 @@ final class UpdateApplier {
                 .where(ID.eq(DSL.param(SQLDataType.BIGINT))), 4);
         endRuns = Stmt.of(r, r.update(t.runs)
                 .set(STATUS, DSL.when(SUCCEEDED.eq(TASK_COUNT), Statuses.lit(RunStatus.SUCCEEDED))
+                        .when(Col.CANCEL_REQUESTED.eq(DSL.inline(true)), Statuses.lit(RunStatus.CANCELLED))
                         .otherwise(Statuses.lit(RunStatus.FAILED)))
                 .set(FINISHED_AT, DSL.param(SQLDataType.BIGINT))
                 .where(dialect.idIn(ID))
