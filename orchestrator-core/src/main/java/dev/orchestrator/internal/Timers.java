@@ -2,13 +2,16 @@ package dev.orchestrator.internal;
 
 import dev.orchestrator.AttemptOutcome;
 import dev.orchestrator.spi.ClaimedTask;
+import dev.orchestrator.spi.Executor;
 import dev.orchestrator.spi.Store;
+import dev.orchestrator.spi.TaskContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -99,6 +102,7 @@ final class Timers {
             return;
         }
         List<InFlight> forced = new ArrayList<>();
+        Map<Executor, List<TaskContext>> toStop = new IdentityHashMap<>();
         for (InFlight t : List.copyOf(ledger.all())) {
             Integer attempt = requested.get(t.claim.taskId());
             if (attempt == null || attempt != t.claim.attempt()) {
@@ -116,9 +120,17 @@ final class Timers {
             if (t.context == null) {
                 reports.end(t, AttemptOutcome.CANCELLED, null, "cancelled before it started", null, now);
             } else {
-                dispatcher.execute(t::cancelQuietly);
+                toStop.computeIfAbsent(t.executor, e -> new ArrayList<>()).add(t.context);
             }
         }
+        // One call per executor: a cancelled run of many tasks is stopped in a few system calls.
+        toStop.forEach((executor, contexts) -> dispatcher.execute(() -> {
+            try {
+                executor.cancelAll(contexts);
+            } catch (RuntimeException e) {
+                log.warn("cancel of {} attempts failed: {}", contexts.size(), e.toString());
+            }
+        }));
         for (InFlight t : forced) {
             reports.end(t, AttemptOutcome.CANCELLED, null, "cancelled; the executor did not stop it within "
                     + CANCEL_GRACE, null, now);

@@ -174,16 +174,28 @@ public final class ProcessExecutor implements Executor {
 
     @Override
     public void cancel(TaskContext task) {
-        Process p = running.get(task.taskId());
-        if (p == null || !p.isAlive()) {
+        cancelAll(List.of(task));
+    }
+
+    /** Sends SIGTERM to the groups of these attempts with one {@code kill}, and SIGKILL after the grace period. */
+    @Override
+    public void cancelAll(List<TaskContext> tasks) {
+        List<ProcessHandle> leaders = new java.util.ArrayList<>(tasks.size());
+        for (TaskContext task : tasks) {
+            Process p = running.get(task.taskId());
+            if (p != null && p.isAlive()) {
+                log.debug("terminating pid {} (run {} step {} index {})", p.pid(), task.runId(), task.step(),
+                        task.taskIndex());
+                cancelled.put(p, Boolean.TRUE);
+                leaders.add(p.toHandle());
+            }
+        }
+        if (leaders.isEmpty()) {
             return;
         }
-        log.debug("terminating pid {} (run {} step {} index {})", p.pid(), task.runId(), task.step(), task.taskIndex());
-        cancelled.put(p, Boolean.TRUE);
-        ProcessHandle leader = p.toHandle();
-        ProcessGroups.signal(leader, "TERM");
+        ProcessGroups.signalAll(leaders, "TERM");
         // Members that ignore SIGTERM, or outlive their leader, are killed after the grace period.
-        timer.schedule(() -> ProcessGroups.signal(leader, "KILL"), killGrace.toMillis(), TimeUnit.MILLISECONDS);
+        timer.schedule(() -> ProcessGroups.signalAll(leaders, "KILL"), killGrace.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Passes the renewal to this executor's watchdog, which stops every task process if no renewal comes in time. */

@@ -41,6 +41,21 @@ final class ProcessGroups {
         return c;
     }
 
+    /** Sends {@code signal} (TERM or KILL) to the groups led by {@code leaders}, with one {@code kill} per 200 groups. */
+    static void signalAll(List<ProcessHandle> leaders, String signal) {
+        if (!supported()) {
+            leaders.forEach(p -> signal(p, signal));
+            return;
+        }
+        for (int from = 0; from < leaders.size(); from += 200) {
+            List<String> command = new ArrayList<>(List.of(KILL.toString(), "-s", signal, "--"));
+            for (ProcessHandle p : leaders.subList(from, Math.min(leaders.size(), from + 200))) {
+                command.add("-" + p.pid());
+            }
+            run(command, signal);
+        }
+    }
+
     /** Sends {@code signal} (TERM or KILL) to every process of the group led by {@code p}. */
     static void signal(ProcessHandle p, String signal) {
         if (!supported()) {
@@ -52,14 +67,19 @@ final class ProcessGroups {
             }
             return;
         }
+        run(List.of(KILL.toString(), "-s", signal, "--", "-" + p.pid()), signal);
+    }
+
+    /** Runs a {@code kill} command; groups that are gone already make it fail harmlessly. */
+    private static void run(List<String> command, String signal) {
         try {
-            Process kill = new ProcessBuilder(KILL.toString(), "-s", signal, "--", "-" + p.pid())
+            Process kill = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!kill.waitFor(5, TimeUnit.SECONDS)) {
                 kill.destroyForcibly();
             }
         } catch (IOException e) {
-            log.warn("could not send SIG{} to process group {}: {}", signal, p.pid(), e.toString());
+            log.warn("could not send SIG{} to process groups {}: {}", signal, command.subList(4, command.size()), e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -59,6 +59,16 @@ public interface Executor extends AutoCloseable {
     default void cancel(TaskContext task) {
     }
 
+    /**
+     * Stops several attempts at once (a cancelled run). The default stops each with
+     * {@link #cancel}; executors that can stop many in one call override this.
+     */
+    default void cancelAll(List<TaskContext> tasks) {
+        for (TaskContext t : tasks) {
+            cancel(t);
+        }
+    }
+
     /** Whether {@link #adopt} can follow an execution started by another node. Default {@code false}. */
     default boolean canAdopt() {
         return false;
