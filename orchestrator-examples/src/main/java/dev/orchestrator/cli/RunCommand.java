@@ -1,5 +1,6 @@
 package dev.orchestrator.cli;
 
+import dev.orchestrator.CancelResult;
 import dev.orchestrator.Orchestrator;
 import dev.orchestrator.RunHandle;
 import dev.orchestrator.RunInfo;
@@ -26,9 +27,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
-/** {@code orchestrator run trigger|list|show|watch}. */
+/** {@code orchestrator run trigger|list|show|watch|cancel|retry}. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Trigger, list, show and watch runs.",
+        description = "Trigger, list, show, watch, cancel and retry runs.",
         footer = ExitCodes.HELP_FOOTER)
 final class RunCommand implements Callable<Integer> {
 
@@ -68,7 +69,10 @@ final class RunCommand implements Callable<Integer> {
             footer = ExitCodes.HELP_FOOTER)
     @SuppressWarnings("try") // the shutdown hook is only held for the duration of the wait
     int trigger(
-            @Parameters(paramLabel = "<workflow>", description = "Workflow name.") String workflow,
+            @Parameters(paramLabel = "<workflow>", arity = "0..1",
+                    description = "Workflow name (default with --rerun-of: that run's workflow).") String workflowName,
+            @Option(names = "--rerun-of", paramLabel = "<run-id>",
+                    description = "Start a fresh run with the parameters of this run (--param values win).") Long rerunOf,
             @Option(names = {"-p", "--param"}, paramLabel = "<key=value>",
                     description = "Run parameter handed to every task (as environment); repeatable.") Map<String, String> params,
             @Option(names = {"-k", "--key"}, paramLabel = "<idempotency-key>",
@@ -81,10 +85,17 @@ final class RunCommand implements Callable<Integer> {
             @Option(names = "--json", description = "Print the run as JSON.") boolean json) throws InterruptedException {
         TriggerOptions options;
         try {
-            options = TriggerOptions.builder().params(params == null ? Map.of() : params).idempotencyKey(key)
-                    .triggeredBy("manual").build();
+            TriggerOptions.Builder b = TriggerOptions.builder().params(params == null ? Map.of() : params)
+                    .idempotencyKey(key).triggeredBy("manual");
+            if (rerunOf != null) {
+                b.rerunOf(rerunOf);
+            }
+            options = b.build();
         } catch (IllegalArgumentException e) {
             throw CliException.badInput(Errors.message(e));
+        }
+        if (workflowName == null && rerunOf == null) {
+            throw CliException.badInput("missing <workflow> (or --rerun-of <run-id>)");
         }
         PrintWriter out = root.out();
         try (Orchestrator o = root.open(b -> {
@@ -92,6 +103,7 @@ final class RunCommand implements Callable<Integer> {
                 b.maxConcurrency(maxConcurrency).pollInterval(Duration.ofSeconds(1));
             }
         })) {
+            String workflow = workflowName != null ? workflowName : find(o, rerunOf).workflow();
             if (o.workflow(workflow).isEmpty()) {
                 throw CliException.notFound("workflow '" + workflow + "' not found");
             }
@@ -164,6 +176,46 @@ final class RunCommand implements Callable<Integer> {
                         r.triggeredBy(), Output.time(r.createdAt()), Output.between(r.startedAt(), r.finishedAt()));
             }
             t.print(out);
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "cancel", mixinStandardHelpOptions = true,
+            description = {"Cancel a run: tasks that have not started are cancelled at once; running ones are stopped",
+                    "by the node that runs them. A run that has ended is left as it is."},
+            footer = ExitCodes.HELP_FOOTER)
+    int cancel(@Parameters(paramLabel = "<run-id>", description = "Run id.") long id,
+               @Option(names = "--json", description = "Print JSON.") boolean json) {
+        try (Orchestrator o = root.client()) {
+            find(o, id);
+            CancelResult result = o.cancel(id);
+            if (json) {
+                Output.json(root.out(), result);
+            } else {
+                root.out().println(result.message());
+            }
+            root.out().flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "retry", mixinStandardHelpOptions = true,
+            description = {"Run the failed, cancelled and skipped tasks of an ended run again, in the same run;",
+                    "succeeded tasks stay. A running 'orchestrator serve' executes them."},
+            footer = ExitCodes.HELP_FOOTER)
+    int retry(@Parameters(paramLabel = "<run-id>", description = "Run id.") long id) {
+        try (Orchestrator o = root.client()) {
+            find(o, id);
+            int again;
+            try {
+                again = o.retry(id);
+            } catch (IllegalStateException e) {
+                throw CliException.badInput(Errors.message(e));
+            }
+            root.out().println(again == 0 ? "run " + id + ": every task had succeeded; nothing to run again"
+                    : "run " + id + ": " + again + " task" + (again == 1 ? "" : "s") + " will run again; follow it with: "
+                    + "orchestrator run watch " + id);
+            root.out().flush();
             return ExitCodes.OK;
         }
     }

@@ -22,9 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code orchestrator workflow create|list|show|delete}. */
+/** {@code orchestrator workflow create|list|show|delete|pause|resume}. */
 @Command(name = "workflow", mixinStandardHelpOptions = true,
-        description = "Register, list, show and delete workflows.",
+        description = "Register, list, show, delete, pause and resume workflows.",
         footer = ExitCodes.HELP_FOOTER)
 final class WorkflowCommand implements Callable<Integer> {
 
@@ -202,6 +202,32 @@ final class WorkflowCommand implements Callable<Integer> {
                 throw CliException.notFound("workflow '" + name + "' not found");
             }
             root.out().printf("workflow '%s' deleted%n", name);
+            root.out().flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true,
+            description = "Pause a workflow: triggering it is refused until it is resumed; runs already triggered go on.",
+            footer = ExitCodes.HELP_FOOTER)
+    int pause(@Parameters(paramLabel = "<name>", description = "Workflow name.") String name) {
+        return setPaused(name, true);
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused workflow.",
+            footer = ExitCodes.HELP_FOOTER)
+    int resume(@Parameters(paramLabel = "<name>", description = "Workflow name.") String name) {
+        return setPaused(name, false);
+    }
+
+    private int setPaused(String name, boolean paused) {
+        try (Orchestrator o = root.client()) {
+            if (o.workflow(name).isEmpty()) {
+                throw CliException.notFound("workflow '" + name + "' not found");
+            }
+            boolean changed = paused ? o.pauseWorkflow(name) : o.resumeWorkflow(name);
+            root.out().printf("workflow '%s' %s%s%n", name, paused ? "paused" : "resumed", changed ? ""
+                    : " (it was " + (paused ? "paused" : "not paused") + " already)");
             root.out().flush();
             return ExitCodes.OK;
         }

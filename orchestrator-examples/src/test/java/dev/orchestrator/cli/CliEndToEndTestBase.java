@@ -50,6 +50,37 @@ abstract class CliEndToEndTestBase {
     }
 
     @Test
+    void runsAreCancelledRetriedRerunAndWorkflowsPaused() throws Exception {
+        ok("workflow", "create", "slow", "--tasks", "3", "--", "/bin/sleep", "600");
+        long slow = ok("run", "trigger", "slow").runId();
+        assertThat(ok("run", "cancel", String.valueOf(slow)).out())
+                .contains("run " + slow + " cancelled: 3 tasks that had not started cancelled").contains("CANCELLED");
+        assertThat(ok("run", "show", String.valueOf(slow)).out()).contains("CANCELLED");
+        assertThat(ok("run", "cancel", String.valueOf(slow)).out()).contains("had already ended CANCELLED; nothing changed");
+        assertThat(cli("run", "cancel", "9999").code()).isEqualTo(ExitCodes.NOT_FOUND);
+
+        Path marker = dir.resolve("fixed");
+        ok("workflow", "create", "flaky", "--", "/bin/sh", "-c", "[ -e " + marker + " ] || exit 1");
+        CliResult failed = cli("run", "trigger", "flaky", "--wait", "--timeout", "60s");
+        assertThat(failed.code()).as("%s", failed).isEqualTo(ExitCodes.RUN_FAILED);
+        long flaky = failed.runId();
+        Files.writeString(marker, "");
+        assertThat(ok("run", "retry", String.valueOf(flaky)).out()).contains("1 task will run again");
+        // --wait also executes the retried run, which waits in the same database.
+        CliResult rerun = ok("run", "trigger", "--rerun-of", String.valueOf(flaky), "--wait", "--timeout", "60s");
+        assertThat(rerun.out()).contains("SUCCEEDED");
+        assertThat(rerun.runId()).isNotEqualTo(flaky);
+        assertThat(ok("run", "show", String.valueOf(flaky)).out()).contains("SUCCEEDED");
+
+        assertThat(ok("workflow", "pause", "flaky").out()).contains("workflow 'flaky' paused");
+        CliResult refused = cli("run", "trigger", "flaky");
+        assertThat(refused.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(refused.err()).contains("workflow 'flaky' is paused");
+        assertThat(ok("workflow", "resume", "flaky").out()).contains("workflow 'flaky' resumed");
+        ok("run", "trigger", "flaky");
+    }
+
+    @Test
     void fiftyProcessTasksSucceedAndAreListedShownAndLogged() throws Exception {
         CliResult created = ok("workflow", "create", "hello", "--tasks", "50", "--timeout", "30s", "--", "/bin/echo", "hello");
         assertThat(created.out()).contains("workflow 'hello' version 1").contains("50 tasks per run");
