@@ -48,10 +48,16 @@ public final class FanOutDemo {
             RunHandle run = orchestrator.trigger("demo-fan-out",
                     TriggerOptions.builder().param("customer", "ACME Corp").build());
             System.out.printf("Triggered run %d of demo-fan-out (%d tasks) on %s%n", run.id(), TASKS, db);
+            System.out.println("The demo shows a fan-out of process tasks, their progress, and how a failure is "
+                    + "reported: task 13 fails on purpose, so the run ends FAILED.");
 
             RunInfo info = showProgress(run);
             double seconds = (System.nanoTime() - t0) / 1e9;
             printSummary(info, orchestrator.tasks(run.id()), seconds);
+            System.out.println();
+            System.out.println("Task 13 failed as the demo intends. Look at the run with the command-line tool: "
+                    + "orchestrator --db jdbc:sqlite:" + db + " run show " + run.id()
+                    + " (README, Command-line tool), or read the Quick start to embed the library.");
         }
     }
 

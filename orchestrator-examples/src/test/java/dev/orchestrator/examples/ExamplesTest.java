@@ -57,7 +57,8 @@ class ExamplesTest {
         String out = captured.toString(StandardCharsets.UTF_8);
         assertThat(out).contains("ended FAILED").contains("24 total, 23 succeeded, 1 failed")
                 .contains("task 13 failed after attempt 1: exited with code 4")
-                .contains("cannot read item 13: checksum mismatch");
+                .contains("cannot read item 13: checksum mismatch")
+                .contains("task 13 fails on purpose").contains("Task 13 failed as the demo intends");
     }
 
     @Test
