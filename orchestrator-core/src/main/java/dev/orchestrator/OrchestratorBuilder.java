@@ -35,6 +35,7 @@ public final class OrchestratorBuilder {
     private String nodeId;
     private ClassLoader classLoader;
     private OrchestratorListener listener = new OrchestratorListener() { };
+    private Duration retention;
 
     OrchestratorBuilder() {
     }
@@ -167,6 +168,16 @@ public final class OrchestratorBuilder {
         return this;
     }
 
+    /**
+     * How long ended runs are kept: a started orchestrator deletes runs that finished longer ago,
+     * with their tasks, attempts and log files, in small batches off the scheduler's thread (at
+     * start, then every minute). At least one minute. Default: everything is kept.
+     */
+    public OrchestratorBuilder retention(Duration retention) {
+        this.retention = atLeast("retention", retention, Duration.ofMinutes(1));
+        return this;
+    }
+
     /** Class loader for {@link java.util.ServiceLoader} discovery. Default: the thread's context class loader. */
     public OrchestratorBuilder classLoader(ClassLoader classLoader) {
         this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
@@ -195,7 +206,7 @@ public final class OrchestratorBuilder {
                 + UUID.randomUUID().toString().substring(0, 8);
         var config = new OrchestratorConfig(store, store == null ? storeUrl : null, Map.copyOf(executors),
                 Map.copyOf(executorConfig), maxConcurrency, batchSize, pollInterval, maxPoll, heartbeatInterval, nodeLease,
-                shutdownTimeout, clock, id, loader, listener);
+                shutdownTimeout, clock, id, loader, listener, retention);
         return OrchestratorFactory.create(config);
     }
 

@@ -45,6 +45,7 @@ final class DefaultOrchestrator implements Orchestrator {
     private final SpecCache specs;
     private final RunWaiters waiters = new RunWaiters();
     private final Scheduler scheduler;
+    private final Pruner pruner;
     private State state = State.NEW;
 
     DefaultOrchestrator(OrchestratorConfig config) {
@@ -54,6 +55,7 @@ final class DefaultOrchestrator implements Orchestrator {
         this.executors = new ExecutorRegistry(config.executors(), config.executorConfig(), config.classLoader());
         this.specs = new SpecCache(store);
         this.scheduler = new Scheduler(config, store, executors, specs, waiters);
+        this.pruner = config.retention() == null ? null : new Pruner(store, executors, config.retention(), config.clock());
     }
 
     private static Store openStore(String url, ClassLoader loader) {
@@ -78,6 +80,9 @@ final class DefaultOrchestrator implements Orchestrator {
         state = State.STARTED;
         log.info("orchestrator starting: {} executors={}", config.describe(), executors.knownTypes());
         scheduler.start();
+        if (pruner != null) {
+            pruner.start();
+        }
     }
 
     @Override
@@ -257,6 +262,9 @@ final class DefaultOrchestrator implements Orchestrator {
             state = State.CLOSED;
         }
         boolean clean = true;
+        if (pruner != null) {
+            pruner.close();
+        }
         if (wasStarted) {
             try {
                 clean = scheduler.stop(config.shutdownTimeout());

@@ -13,14 +13,14 @@ public record OrchestratorConfig(Store store, String storeUrl, Map<String, Execu
                                  Map<String, Map<String, String>> executorConfig, int maxConcurrency, int batchSize,
                                  Duration pollInterval, Duration maxPollInterval, Duration heartbeatInterval, Duration nodeLease,
                                  Duration shutdownTimeout, Clock clock, String nodeId, ClassLoader classLoader,
-                                 OrchestratorListener listener) {
+                                 OrchestratorListener listener, Duration retention) {
 
     /** One line for the start-up log; never contains secrets (executor config values are not printed). */
     public String describe() {
         return "node=" + nodeId + " store=" + (store != null ? store.getClass().getSimpleName() : redact(storeUrl))
                 + " maxConcurrency=" + maxConcurrency + " batchSize=" + batchSize + " pollInterval=" + pollInterval
                 + " maxPollInterval=" + maxPollInterval + " heartbeatInterval=" + heartbeatInterval + " nodeLease=" + nodeLease
-                + " shutdownTimeout=" + shutdownTimeout;
+                + " shutdownTimeout=" + shutdownTimeout + " retention=" + (retention == null ? "keep everything" : retention);
     }
 
     /** A URL without its password parameter or user-info password. */

@@ -93,6 +93,22 @@ final class AttemptLogs {
         }
     }
 
+    /** Deletes the log folder of run {@code runId}, if any. */
+    void deleteRun(long runId) {
+        Path dir = directory.resolve("run-" + runId);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // a log left behind is harmless; the next prune of this run will not see it again
+        }
+    }
+
     private static void createPrivateDirectories(Path dir) throws IOException {
         Path parent = dir.getParent();
         if (parent != null && !Files.isDirectory(parent)) {

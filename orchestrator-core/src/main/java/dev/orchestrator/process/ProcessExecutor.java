@@ -204,6 +204,14 @@ public final class ProcessExecutor implements Executor {
         supervisor.leaseRenewed(validFor);
     }
 
+    /** Deletes the log folders of pruned runs. */
+    @Override
+    public void forgetRuns(java.util.Collection<Long> runIds) {
+        for (long id : runIds) {
+            logs.deleteRun(id);
+        }
+    }
+
     /** Stops the watchdog, which stops the process groups of tasks still running. */
     @Override
     public void close() {

@@ -95,6 +95,13 @@ public interface Executor extends AutoCloseable {
     default void leaseRenewed(java.time.Duration validFor) {
     }
 
+    /**
+     * These ended runs were pruned from the store (the orchestrator's retention): the executor
+     * may delete what it kept of them, such as log files. The default does nothing.
+     */
+    default void forgetRuns(java.util.Collection<Long> runIds) {
+    }
+
     /** Releases resources; running executions may be left running. The default does nothing. */
     @Override
     default void close() {

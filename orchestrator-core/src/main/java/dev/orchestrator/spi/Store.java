@@ -196,6 +196,14 @@ public interface Store extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Deletes up to {@code limit} ended runs that finished before {@code finishedBefore}, with
+     * their steps, tasks and attempts, oldest first, and returns their ids. The default refuses.
+     */
+    default List<Long> pruneRuns(Instant finishedBefore, int limit) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not support pruning runs");
+    }
+
     /** Deletes a node's row (graceful shutdown); tasks it still owns become orphans to take over. */
     void removeNode(String nodeId);
 

@@ -40,7 +40,7 @@ class SchedulerTickTest {
         store.saveWorkflow("wf", SpecCodec.toJson(WorkflowSpec.of("wf", step)), T0);
         var config = new OrchestratorConfig(store, null, Map.of("scripted", executor), Map.of(), 4, 8,
                 Duration.ofSeconds(1), Duration.ofSeconds(60), HEARTBEAT, LEASE, Duration.ofSeconds(1), clock, "node-a",
-                getClass().getClassLoader(), new OrchestratorListener() { });
+                getClass().getClassLoader(), new OrchestratorListener() { }, null);
         var registry = new ExecutorRegistry(config.executors(), config.executorConfig(), config.classLoader());
         return new Scheduler(config, store, registry, new SpecCache(store), new RunWaiters(), Runnable::run, () -> 0.0,
                 () -> clock.instant().toEpochMilli() * 1_000_000L);

@@ -229,4 +229,55 @@ public abstract class RunControlContractTest {
         assertThat(done.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(done.succeeded()).isEqualTo(60);
     }
+
+    @Test
+    void retentionDeletesOldRunsAndTheirLogsAndKeepsNewerOnes() throws Exception {
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-05-01T08:00:00Z"));
+        Orchestrator first = open(builder().clock(clock), true);
+        first.register(WorkflowSpec.of("w", StepSpec.process("s", "/bin/echo", "hi")));
+        RunInfo old = first.trigger("w").await(Duration.ofSeconds(60));
+        clock.set(clock.instant().plus(Duration.ofHours(2)));
+        RunInfo recent = first.trigger("w").await(Duration.ofSeconds(60));
+        first.close();
+        Path logs = dir.resolve("logs");
+        assertThat(logs.resolve("run-" + old.id())).isDirectory();
+
+        clock.set(clock.instant().plus(Duration.ofMinutes(30)));
+        Orchestrator pruning = open(builder().clock(clock).retention(Duration.ofHours(1)), true);
+        await("the old run is deleted", Duration.ofSeconds(30), () -> pruning.run(old.id()).isEmpty());
+        assertThat(pruning.run(recent.id())).isPresent();
+        assertThat(pruning.tasks(recent.id())).hasSize(1);
+        await("its logs are deleted", Duration.ofSeconds(10), () -> !Files.exists(logs.resolve("run-" + old.id())));
+        assertThat(logs.resolve("run-" + recent.id())).isDirectory();
+        assertThatThrownBy(() -> Orchestrator.builder().retention(Duration.ofSeconds(59)))
+                .hasMessage("retention must be at least PT1M, got PT59S");
+    }
+
+    /** A clock the test moves. */
+    static final class MutableClock extends java.time.Clock {
+        private volatile java.time.Instant now;
+
+        MutableClock(java.time.Instant now) {
+            this.now = now;
+        }
+
+        void set(java.time.Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
 }

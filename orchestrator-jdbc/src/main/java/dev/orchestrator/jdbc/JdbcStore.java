@@ -261,6 +261,11 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public List<Long> pruneRuns(Instant finishedBefore, int limit) {
+        return engine.pruneRuns(finishedBefore, limit);
+    }
+
+    @Override
     public boolean setWorkflowPaused(String name, boolean paused, Instant now) {
         return engine.setWorkflowPaused(name, paused, now);
     }

@@ -294,6 +294,15 @@ public final class JdbcEngine implements Store {
     }
 
     @Override
+    public List<Long> pruneRuns(Instant finishedBefore, int limit) {
+        long before = Millis.required(finishedBefore, "finishedBefore");
+        if (limit < 1 || limit > 10_000) {
+            throw new IllegalArgumentException("limit must be between 1 and 10000, got " + limit);
+        }
+        return db.write("pruneRuns", (ctx, c) -> control.prune(ctx, before, limit));
+    }
+
+    @Override
     public boolean setWorkflowPaused(String name, boolean paused, Instant now) {
         requireText(name, "name");
         long at = Millis.required(now, "now");

@@ -169,6 +169,26 @@ final class RunControl {
         return again;
     }
 
+    /** Deletes up to {@code limit} ended runs that finished before {@code before}, oldest first; returns their ids. */
+    List<Long> prune(DSLContext ctx, long before, int limit) {
+        List<Long> ids = ctx.select(Col.ID).from(t.runs)
+                .where(Col.STATUS.in(Statuses.lit(RunStatus.SUCCEEDED), Statuses.lit(RunStatus.FAILED),
+                        Statuses.lit(RunStatus.CANCELLED)))
+                .and(Col.FINISHED_AT.lt(before))
+                .orderBy(Col.ID).limit(limit)
+                .fetch(Col.ID);
+        if (ids.isEmpty()) {
+            return ids;
+        }
+        ctx.deleteFrom(t.attempts).where(Col.TASK_ID.in(DSL.select(Col.ID).from(t.tasks).where(Col.RUN_ID.in(ids))))
+                .execute();
+        ctx.deleteFrom(t.tasks).where(Col.RUN_ID.in(ids)).execute();
+        ctx.deleteFrom(t.stepDeps).where(Col.RUN_ID.in(ids)).execute();
+        ctx.deleteFrom(t.runSteps).where(Col.RUN_ID.in(ids)).execute();
+        ctx.deleteFrom(t.runs).where(Col.ID.in(ids)).execute();
+        return ids;
+    }
+
     /** Pauses or resumes a workflow by name; returns whether that changed anything. */
     boolean setPaused(DSLContext ctx, String workflow, boolean paused, long now) {
         if (paused) {
