@@ -7,6 +7,9 @@ import dev.orchestrator.spi.AttemptRow;
 import dev.orchestrator.spi.ClaimedTask;
 import dev.orchestrator.spi.CreatedRun;
 import dev.orchestrator.spi.NewRun;
+import dev.orchestrator.spi.NodeRow;
+import dev.orchestrator.spi.StepRow;
+import dev.orchestrator.spi.TaskFilter;
 import dev.orchestrator.spi.RunFilter;
 import dev.orchestrator.spi.RunRow;
 import dev.orchestrator.spi.Store;
@@ -44,6 +47,7 @@ public final class JdbcEngine implements Store {
     private final ClaimQueries claims;
     private final UpdateApplier updates;
     private final NodeQueries nodes;
+    private final ListingQueries listings;
 
     private JdbcEngine(DataSource dataSource, HikariDataSource ownedPool, Dialect dialect, JdbcStoreOptions options) {
         this.ownedPool = ownedPool;
@@ -59,6 +63,7 @@ public final class JdbcEngine implements Store {
         this.claims = new ClaimQueries(tables, support, renderer, db.jdbc(), writer);
         this.updates = new UpdateApplier(tables, renderer, db.jdbc(), support, writer);
         this.nodes = new NodeQueries(tables, claims);
+        this.listings = new ListingQueries(tables);
     }
 
     /**
@@ -171,6 +176,22 @@ public final class JdbcEngine implements Store {
     @Override
     public List<AttemptRow> listAttempts(long taskId) {
         return db.read("listAttempts", (ctx, c) -> tasks.listAttempts(ctx, taskId));
+    }
+
+    @Override
+    public List<StepRow> listSteps(long runId) {
+        return db.read("listSteps", (ctx, c) -> listings.steps(ctx, runId));
+    }
+
+    @Override
+    public List<TaskRow> listTasks(TaskFilter filter) {
+        Objects.requireNonNull(filter, "filter must not be null");
+        return db.read("listTasksPage", (ctx, c) -> listings.tasks(ctx, filter));
+    }
+
+    @Override
+    public List<NodeRow> listNodes() {
+        return db.read("listNodes", (ctx, c) -> listings.nodes(ctx));
     }
 
     @Override
