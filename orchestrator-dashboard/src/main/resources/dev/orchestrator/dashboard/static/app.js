@@ -378,6 +378,7 @@ function route() {
 
 async function show() {
   const gen = ++generation;
+  showError(null);
   const view = route();
   current = view;
   replace(document.getElementById('view'), view.node);
