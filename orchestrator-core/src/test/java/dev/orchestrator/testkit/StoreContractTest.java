@@ -1282,6 +1282,8 @@ public abstract class StoreContractTest {
             assertThat(steps.get(1).dependsOn()).containsExactly(0);
             assertThat(steps.get(1).status()).isEqualTo("WAITING");
             assertThat(store.listSteps(987_654L)).isEmpty();
+            assertThat(store.listTasks(new TaskFilter(run.id(), null, TaskStatus.DISPATCHED, null, null, 10)))
+                    .extracting(TaskRow::id).containsExactly(claimed.get(2).taskId());
         }
 
         @Test

@@ -65,6 +65,10 @@ final class ListingQueries {
         }
         if (f.status() != null) {
             where = where.and(q("t", Col.STATUS).eq(f.status().name()));
+            if (f.status() == TaskStatus.DISPATCHED || f.status() == TaskStatus.RUNNING) {
+                // the exact predicate of the partial in-flight index, so the planner may read only in-flight rows
+                where = where.and(Statuses.inFlight(q("t", Col.STATUS)));
+            }
         }
         if (f.afterStep() != null) {
             where = where.and(DSL.row(q("t", Col.STEP_INDEX), q("t", Col.TASK_INDEX)).gt(f.afterStep(), f.afterTask()));
