@@ -181,21 +181,28 @@ final class Chromium implements AutoCloseable {
      * @throws AssertionError with the page's text if it never became true
      */
     Object waitFor(String expression, Duration timeout) throws Exception {
-        String js = "new Promise(resolve => { const end = Date.now() + " + timeout.toMillis() + ";"
-                + " const check = () => { let v; try { v = (" + expression + "); } catch (e) { v = null; }"
-                + " if (v) resolve(v); else if (Date.now() > end) resolve(null); else setTimeout(check, 50); };"
-                + " check(); })";
-        Object v = eval(js);
-        if (v == null || Boolean.FALSE.equals(v)) {
-            throw new AssertionError("page never satisfied: " + expression + "\npage at " + eval("location.href")
-                    + ":\n" + eval("document.body ? document.body.innerText : ''"));
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            // each evaluation waits in the page for at most 30 s, under the 60 s of one DevTools call
+            long chunk = Math.max(1, Math.min(30_000, (end - System.nanoTime()) / 1_000_000));
+            String js = "new Promise(resolve => { const end = Date.now() + " + chunk + ";"
+                    + " const check = () => { let v; try { v = (" + expression + "); } catch (e) { v = null; }"
+                    + " if (v) resolve(v); else if (Date.now() > end) resolve(null); else setTimeout(check, 50); };"
+                    + " check(); })";
+            Object v = eval(js);
+            if (v != null && !Boolean.FALSE.equals(v)) {
+                return v;
+            }
+            if (System.nanoTime() >= end) {
+                throw new AssertionError("page never satisfied: " + expression + "\npage at " + eval("location.href")
+                        + ":\n" + eval("document.body ? document.body.innerText : ''"));
+            }
         }
-        return v;
     }
 
-    /** Writes a PNG of the whole page. */
+    /** Writes a PNG of what the window shows. */
     void screenshot(Path file) throws Exception {
-        Map<String, Object> r = call("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true));
+        Map<String, Object> r = call("Page.captureScreenshot", Map.of("format", "png"));
         Files.write(file, Base64.getDecoder().decode((String) r.get("data")));
     }
 

@@ -71,6 +71,11 @@ class DashboardBrowserTest {
         assertThat(browser.eval("document.querySelector('#steps tr[data-step=load] [data-status]').textContent"))
                 .isEqualTo("FAILED");
         assertThat(browser.eval("document.querySelectorAll('svg.dag g[data-step]').length")).isEqualTo(2.0);
+        // the bars are drawn (the page's CSP forbids inline styles: widths must go through the CSSOM)
+        assertThat(browser.eval("document.querySelector('#steps tr[data-step=extract] .bar .ok').getBoundingClientRect().width"))
+                .isEqualTo(browser.eval("document.querySelector('#steps tr[data-step=extract] .bar').getBoundingClientRect().width"));
+        assertThat(browser.eval("document.querySelector('#steps tr[data-step=load] .bar .fail').getBoundingClientRect().width > 0"))
+                .isEqualTo(true);
         browser.eval("document.querySelector('#tasks tr[data-task-status=FAILED] a.task-link').click()");
 
         Object tail = browser.waitFor("document.querySelector('pre.output-tail')?.textContent", WAIT);
