@@ -137,6 +137,28 @@ public interface Orchestrator extends AutoCloseable {
     /** Tasks of a run, by step then index. */
     List<TaskInfo> tasks(long runId);
 
+    /**
+     * The steps of a run with their progress counters, by index; empty if there is no such run.
+     * Costs the same for a run of any size.
+     *
+     * @throws UnsupportedOperationException if the store does not keep step rows
+     */
+    List<StepInfo> steps(long runId);
+
+    /**
+     * One page of a run's tasks, by step then task index, optionally of one step and status.
+     *
+     * @throws UnsupportedOperationException if the store does not page tasks
+     */
+    TaskPage tasks(TaskQuery query);
+
+    /**
+     * The nodes that share the store, by id, with their last heartbeat and the tasks each runs.
+     *
+     * @throws UnsupportedOperationException if the store does not list nodes
+     */
+    List<NodeInfo> nodes();
+
     /** Attempts of one task, oldest first. */
     List<AttemptInfo> attempts(long taskId);
 

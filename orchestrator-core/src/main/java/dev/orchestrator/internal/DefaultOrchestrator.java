@@ -2,6 +2,10 @@ package dev.orchestrator.internal;
 
 import dev.orchestrator.AttemptInfo;
 import dev.orchestrator.CancelResult;
+import dev.orchestrator.NodeInfo;
+import dev.orchestrator.StepInfo;
+import dev.orchestrator.TaskPage;
+import dev.orchestrator.TaskQuery;
 import dev.orchestrator.Orchestrator;
 import dev.orchestrator.RunHandle;
 import dev.orchestrator.RunInfo;
@@ -20,6 +24,8 @@ import dev.orchestrator.spi.RunFilter;
 import dev.orchestrator.spi.RunRow;
 import dev.orchestrator.spi.Store;
 import dev.orchestrator.spi.StoreProvider;
+import dev.orchestrator.spi.TaskFilter;
+import dev.orchestrator.spi.TaskRow;
 import dev.orchestrator.spi.WorkflowRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -242,6 +248,33 @@ final class DefaultOrchestrator implements Orchestrator {
         return store.listTasks(runId).stream().map(t -> new TaskInfo(t.id(), t.runId(), t.stepIndex(), t.stepName(),
                 t.taskIndex(), t.status(), t.attempt(), t.readyAt(), t.owner(), t.executionName(), t.exitCode(),
                 t.error(), t.outputTail(), t.startedAt(), t.finishedAt())).toList();
+    }
+
+    @Override
+    public List<StepInfo> steps(long runId) {
+        return store.listSteps(runId).stream().map(s -> new StepInfo(s.runId(), s.stepIndex(), s.name(), s.taskCount(),
+                s.succeeded(), s.failed(), s.finished(), s.inFlight(), s.status(), s.dependsOn())).toList();
+    }
+
+    @Override
+    public TaskPage tasks(TaskQuery query) {
+        Objects.requireNonNull(query, "query");
+        int[] after = query.cursorPosition();
+        TaskFilter filter = new TaskFilter(query.runId(), query.step(), query.status(),
+                after == null ? null : after[0], after == null ? null : after[1], query.limit());
+        return TaskPage.of(store.listTasks(filter).stream().map(DefaultOrchestrator::toInfo).toList(), query);
+    }
+
+    @Override
+    public List<NodeInfo> nodes() {
+        return store.listNodes().stream()
+                .map(n -> new NodeInfo(n.id(), n.heartbeatAt(), n.startedAt(), n.inFlight())).toList();
+    }
+
+    private static TaskInfo toInfo(TaskRow t) {
+        return new TaskInfo(t.id(), t.runId(), t.stepIndex(), t.stepName(), t.taskIndex(), t.status(), t.attempt(),
+                t.readyAt(), t.owner(), t.executionName(), t.exitCode(), t.error(), t.outputTail(), t.startedAt(),
+                t.finishedAt());
     }
 
     @Override

@@ -62,6 +62,36 @@ public interface Store extends AutoCloseable {
     /** All attempts of one task, oldest first. */
     List<AttemptRow> listAttempts(long taskId);
 
+    /**
+     * The steps of a run with their counters, by step index; empty if there is no such run. Read
+     * from the per-step counters, never by counting tasks (the in-flight count is read from the
+     * in-flight tasks only), so it costs the same for a run of any size. The default throws.
+     *
+     * @throws UnsupportedOperationException if this store does not keep step rows
+     */
+    default List<StepRow> listSteps(long runId) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not implement listSteps");
+    }
+
+    /**
+     * One page of a run's tasks, by step index then task index (see {@link TaskFilter}), served
+     * by an index on {@code (run, step, task index)}. The default throws.
+     *
+     * @throws UnsupportedOperationException if this store does not page tasks
+     */
+    default List<TaskRow> listTasks(TaskFilter filter) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not implement listTasks(TaskFilter)");
+    }
+
+    /**
+     * Every node row, by id, with the number of tasks each holds in flight. The default throws.
+     *
+     * @throws UnsupportedOperationException if this store does not list nodes
+     */
+    default List<NodeRow> listNodes() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not implement listNodes");
+    }
+
     // ---- scheduling (called by the scheduler loop only)
 
     /**

@@ -1467,6 +1467,89 @@ public abstract class StoreContractTest {
         }
     }
 
+    // ---------------------------------------------------------------- dashboard listings
+
+    @Nested
+    @DisplayName("dashboard listings")
+    class DashboardListings {
+
+        @Test
+        void listStepsReadsTheCountersDependenciesAndInFlightTasks() {
+            RunRow run = run(workflow("etl"), T0, step("extract", 4), step("load", 2, 0));
+            List<ClaimedTask> claimed = claim("n1", 3, T0);
+            apply(at(10), succeeded(claimed.get(0)), failed(claimed.get(1)));
+
+            List<StepRow> steps = store.listSteps(run.id());
+
+            assertThat(steps).extracting(StepRow::stepIndex, StepRow::name, StepRow::taskCount, StepRow::finished,
+                            StepRow::succeeded, StepRow::failed, StepRow::inFlight)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(0, "extract", 4, 2, 1, 1, 1),
+                            org.assertj.core.groups.Tuple.tuple(1, "load", 2, 0, 0, 0, 0));
+            assertThat(steps.get(0).dependsOn()).isEmpty();
+            assertThat(steps.get(1).dependsOn()).containsExactly(0);
+            assertThat(steps.get(1).status()).isEqualTo("WAITING");
+            assertThat(store.listSteps(987_654L)).isEmpty();
+            assertThat(store.listTasks(new TaskFilter(run.id(), null, TaskStatus.DISPATCHED, null, null, 10)))
+                    .extracting(TaskRow::id).containsExactly(claimed.get(2).taskId());
+        }
+
+        @Test
+        void listTasksPagesByStepThenIndexAfterTheCursor() {
+            RunRow run = run(workflow("etl"), T0, step("first", 12), step("second", 3, 0));
+            run(workflow("other"), T0, 5);
+
+            List<TaskRow> first = store.listTasks(new TaskFilter(run.id(), null, null, null, null, 10));
+            List<TaskRow> second = store.listTasks(new TaskFilter(run.id(), null, null,
+                    first.getLast().stepIndex(), first.getLast().taskIndex(), 10));
+
+            assertThat(first).extracting(TaskRow::taskIndex).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+            assertThat(second).extracting(TaskRow::stepIndex, TaskRow::taskIndex).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple(0, 10), org.assertj.core.groups.Tuple.tuple(0, 11),
+                    org.assertj.core.groups.Tuple.tuple(1, 0), org.assertj.core.groups.Tuple.tuple(1, 1),
+                    org.assertj.core.groups.Tuple.tuple(1, 2));
+            assertThat(second).extracting(TaskRow::stepName).containsOnly("first", "second");
+            assertThat(store.listTasks(new TaskFilter(run.id(), 1, null, null, null, 100)))
+                    .extracting(TaskRow::taskIndex).containsExactly(0, 1, 2);
+        }
+
+        @Test
+        void listTasksFiltersByStatus() {
+            RunRow run = run(workflow("etl"), T0, 5);
+            List<ClaimedTask> claimed = claim("n1", 3, T0);
+            apply(at(10), failed(claimed.get(0)), succeeded(claimed.get(1)), failed(claimed.get(2)));
+
+            List<TaskRow> failed = store.listTasks(new TaskFilter(run.id(), null, TaskStatus.FAILED, null, null, 10));
+
+            assertThat(failed).extracting(TaskRow::id).containsExactly(claimed.get(0).taskId(), claimed.get(2).taskId());
+            assertThat(failed).allSatisfy(t -> assertThat(t.error()).isEqualTo("boom"));
+            assertThat(store.listTasks(new TaskFilter(run.id(), null, TaskStatus.PENDING, null, null, 10)))
+                    .extracting(TaskRow::taskIndex).containsExactly(3, 4);
+        }
+
+        @Test
+        void taskFilterChecksItsLimitAndCursor() {
+            assertThatThrownBy(() -> new TaskFilter(1, null, null, null, null, 0))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
+            assertThatThrownBy(() -> new TaskFilter(1, null, null, 1, null, 10))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("afterStep");
+        }
+
+        @Test
+        void listNodesCountsEachNodesInFlightTasks() {
+            run(workflow("etl"), T0, 5);
+            store.heartbeat("n1", T0);
+            store.heartbeat("n2", at(5));
+            claim("n1", 3, T0);
+
+            List<NodeRow> nodes = store.listNodes();
+
+            assertThat(nodes).extracting(NodeRow::id, NodeRow::inFlight).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("n1", 3), org.assertj.core.groups.Tuple.tuple("n2", 0));
+            assertThat(nodes.get(1).heartbeatAt()).isEqualTo(at(5));
+        }
+    }
+
     @Test
     protected void farFutureInstantsRoundTrip() {
         Instant later = T0.plus(Duration.ofDays(40_000)).plusMillis(1);

@@ -6,6 +6,9 @@ import dev.orchestrator.spi.CancelOutcome;
 import dev.orchestrator.spi.ClaimedTask;
 import dev.orchestrator.spi.CreatedRun;
 import dev.orchestrator.spi.NewRun;
+import dev.orchestrator.spi.NodeRow;
+import dev.orchestrator.spi.StepRow;
+import dev.orchestrator.spi.TaskFilter;
 import dev.orchestrator.spi.RunFilter;
 import dev.orchestrator.spi.RunRow;
 import dev.orchestrator.spi.Store;
@@ -191,6 +194,21 @@ public final class JdbcStore implements Store {
     @Override
     public List<AttemptRow> listAttempts(long taskId) {
         return engine.listAttempts(taskId);
+    }
+
+    @Override
+    public List<StepRow> listSteps(long runId) {
+        return engine.listSteps(runId);
+    }
+
+    @Override
+    public List<TaskRow> listTasks(TaskFilter filter) {
+        return engine.listTasks(filter);
+    }
+
+    @Override
+    public List<NodeRow> listNodes() {
+        return engine.listNodes();
     }
 
     @Override

@@ -8,6 +8,9 @@ import dev.orchestrator.spi.CancelOutcome;
 import dev.orchestrator.spi.ClaimedTask;
 import dev.orchestrator.spi.CreatedRun;
 import dev.orchestrator.spi.NewRun;
+import dev.orchestrator.spi.NodeRow;
+import dev.orchestrator.spi.StepRow;
+import dev.orchestrator.spi.TaskFilter;
 import dev.orchestrator.spi.RunFilter;
 import dev.orchestrator.spi.RunRow;
 import dev.orchestrator.spi.Store;
@@ -53,6 +56,7 @@ public final class JdbcEngine implements Store {
     private final Dialect dialect;
     /** The SQLite file this store schedules, once {@link #acquireSchedulerLock} took its lock. */
     private volatile Path lockedFile;
+    private final ListingQueries listings;
 
     private JdbcEngine(DataSource dataSource, HikariDataSource ownedPool, Dialect dialect, JdbcStoreOptions options) {
         this.ownedPool = ownedPool;
@@ -72,6 +76,7 @@ public final class JdbcEngine implements Store {
         this.nodes = new NodeQueries(tables, claims, support, releases);
         this.control = new RunControl(tables, updates);
         this.dialect = dialect;
+        this.listings = new ListingQueries(tables);
     }
 
     /**
@@ -184,6 +189,22 @@ public final class JdbcEngine implements Store {
     @Override
     public List<AttemptRow> listAttempts(long taskId) {
         return db.read("listAttempts", (ctx, c) -> tasks.listAttempts(ctx, taskId));
+    }
+
+    @Override
+    public List<StepRow> listSteps(long runId) {
+        return db.read("listSteps", (ctx, c) -> listings.steps(ctx, runId));
+    }
+
+    @Override
+    public List<TaskRow> listTasks(TaskFilter filter) {
+        Objects.requireNonNull(filter, "filter must not be null");
+        return db.read("listTasksPage", (ctx, c) -> listings.tasks(ctx, filter));
+    }
+
+    @Override
+    public List<NodeRow> listNodes() {
+        return db.read("listNodes", (ctx, c) -> listings.nodes(ctx));
     }
 
     @Override
