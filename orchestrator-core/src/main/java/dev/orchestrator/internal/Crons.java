@@ -43,6 +43,11 @@ public final class Crons {
         return executionTime(expression).nextExecution(ZonedDateTime.ofInstant(after, zone)).map(ZonedDateTime::toInstant);
     }
 
+    /** The last fire strictly before {@code before}, in {@code zone}, as cron-utils finds it; empty if there is none. */
+    public static Optional<Instant> lastBefore(String expression, ZoneId zone, Instant before) {
+        return executionTime(expression).lastExecution(ZonedDateTime.ofInstant(before, zone)).map(ZonedDateTime::toInstant);
+    }
+
     private static ExecutionTime executionTime(String expression) {
         if (expression == null || expression.isBlank()) {
             throw new IllegalArgumentException("cron must not be blank");

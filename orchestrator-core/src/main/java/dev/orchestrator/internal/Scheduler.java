@@ -2,6 +2,7 @@ package dev.orchestrator.internal;
 
 import dev.orchestrator.spi.ClaimedTask;
 import dev.orchestrator.spi.Store;
+import dev.orchestrator.spi.Store.WakeSubscription;
 import dev.orchestrator.spi.TaskUpdate;
 import dev.orchestrator.spi.WriteAndClaim;
 import org.slf4j.Logger;
@@ -63,6 +64,11 @@ final class Scheduler {
     private volatile Thread thread;
     /** Loop thread: no write before this after a failed one. */
     private Instant storeRetryAt = Instant.MIN;
+    /** Fires due schedules; set once before start (null in unit tests that need none). */
+    private volatile ScheduleFirer schedules;
+    /** What the store hears from other processes, and the registration that hears it. */
+    private final RemoteWakeUps remote;
+    private volatile WakeSubscription listening;
 
     /** A scheduler whose executor calls run on virtual threads. */
     Scheduler(OrchestratorConfig config, Store store, ExecutorRegistry executors, SpecCache specs, RunWaiters waiters) {
@@ -94,12 +100,33 @@ final class Scheduler {
         this.isolation = new PoisonIsolation(store);
         this.timers = new Timers(config, store, ledger, dispatcher, reports, new TakeOver(ledger, dispatcher, reports, pacer),
                 lease, executors);
+        this.remote = new RemoteWakeUps(clock, this::requestClaim, this::wake, () -> {
+            ScheduleFirer f = schedules;
+            if (f != null) {
+                f.changed();
+            }
+        });
+    }
+
+    /** Before start: the loop fires due schedules with {@code firer}. */
+    void fireSchedules(ScheduleFirer firer) {
+        this.schedules = firer;
+    }
+
+    /** Any thread: run a tick soon (schedules changed). */
+    void wakeUp() {
+        wake();
     }
 
     void start() {
         Thread t = Thread.ofPlatform().name("orchestrator-scheduler").daemon(true).unstarted(this::loop);
         thread = t;
         t.start();
+        try {
+            listening = store.listen(remote);
+        } catch (RuntimeException e) {
+            log.warn("the store cannot tell this node about work from other processes; polling only: {}", e.toString());
+        }
     }
 
     /** Any thread: asks the loop to claim soon (a run was triggered). */
@@ -127,6 +154,10 @@ final class Scheduler {
             return true;
         }
         stopping = true;
+        WakeSubscription l = listening;
+        if (l != null) {
+            l.close();
+        }
         wake();
         t.join(Math.max(1, timeout.toMillis()));
         boolean clean = !t.isAlive();
@@ -183,6 +214,13 @@ final class Scheduler {
             return new Tick(worked, true);
         }
         timers.run(now, stopping);
+        if (remote.claimDue(now)) {
+            pacer.request();
+        }
+        ScheduleFirer firer = schedules;
+        if (firer != null && !stopping && lease.held()) {
+            worked |= firer.runIfDue(now) > 0;
+        }
         worked |= writeAndClaim(now, !stopping);
         worked |= refill(clock.instant());
         boolean done = stopping && ledger.isEmpty() && inbox.isEmpty() && reports.isEmpty();
@@ -196,6 +234,13 @@ final class Scheduler {
         }
         if (!reports.isEmpty() && storeRetryAt.isBefore(next)) {
             next = storeRetryAt;
+        }
+        ScheduleFirer firer = schedules;
+        if (firer != null && firer.nextWake().isBefore(next)) {
+            next = firer.nextWake(); // sleep until the next fire: schedules are never polled for
+        }
+        if (remote.nextWake().isBefore(next)) {
+            next = remote.nextWake();
         }
         if (!next.isAfter(now)) {
             return 100_000;

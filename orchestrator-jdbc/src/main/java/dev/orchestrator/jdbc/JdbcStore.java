@@ -7,6 +7,7 @@ import dev.orchestrator.spi.CreatedRun;
 import dev.orchestrator.spi.NewRun;
 import dev.orchestrator.spi.RunFilter;
 import dev.orchestrator.spi.RunRow;
+import dev.orchestrator.spi.ScheduleRow;
 import dev.orchestrator.spi.Store;
 import dev.orchestrator.spi.TaskRow;
 import dev.orchestrator.spi.TaskUpdate;
@@ -218,6 +219,47 @@ public final class JdbcStore implements Store {
     @Override
     public void removeNode(String nodeId) {
         engine.removeNode(nodeId);
+    }
+
+    @Override
+    public ScheduleRow createSchedule(ScheduleRow schedule) {
+        return engine.createSchedule(schedule);
+    }
+
+    @Override
+    public Optional<ScheduleRow> findSchedule(String name) {
+        return engine.findSchedule(name);
+    }
+
+    @Override
+    public List<ScheduleRow> listSchedules() {
+        return engine.listSchedules();
+    }
+
+    @Override
+    public boolean deleteSchedule(String name) {
+        return engine.deleteSchedule(name);
+    }
+
+    @Override
+    public boolean setSchedulePaused(String name, boolean paused, Instant nextFireAt) {
+        return engine.setSchedulePaused(name, paused, nextFireAt);
+    }
+
+    @Override
+    public List<ScheduleRow> dueSchedules(Instant now, int limit) {
+        return engine.dueSchedules(now, limit);
+    }
+
+    @Override
+    public boolean advanceSchedule(String name, Instant expectedNextFire, Instant newNextFire, Instant lastFireAt,
+                                   Long lastRunId) {
+        return engine.advanceSchedule(name, expectedNextFire, newNextFire, lastFireAt, lastRunId);
+    }
+
+    @Override
+    public Optional<Instant> nextScheduleFire() {
+        return engine.nextScheduleFire();
     }
 
     /** Closes the connection pool this store created; a given {@code DataSource} stays open. */

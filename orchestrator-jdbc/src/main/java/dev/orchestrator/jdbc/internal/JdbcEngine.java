@@ -9,6 +9,7 @@ import dev.orchestrator.spi.CreatedRun;
 import dev.orchestrator.spi.NewRun;
 import dev.orchestrator.spi.RunFilter;
 import dev.orchestrator.spi.RunRow;
+import dev.orchestrator.spi.ScheduleRow;
 import dev.orchestrator.spi.Store;
 import dev.orchestrator.spi.TaskRow;
 import dev.orchestrator.spi.TaskUpdate;
@@ -44,6 +45,7 @@ public final class JdbcEngine implements Store {
     private final ClaimQueries claims;
     private final UpdateApplier updates;
     private final NodeQueries nodes;
+    private final ScheduleQueries schedules;
 
     private JdbcEngine(DataSource dataSource, HikariDataSource ownedPool, Dialect dialect, JdbcStoreOptions options) {
         this.ownedPool = ownedPool;
@@ -59,6 +61,7 @@ public final class JdbcEngine implements Store {
         this.claims = new ClaimQueries(tables, support, renderer, db.jdbc(), writer);
         this.updates = new UpdateApplier(tables, renderer, db.jdbc(), support, writer);
         this.nodes = new NodeQueries(tables, claims);
+        this.schedules = new ScheduleQueries(tables);
     }
 
     /**
@@ -243,6 +246,69 @@ public final class JdbcEngine implements Store {
             nodes.remove(ctx, nodeId);
             return null;
         });
+    }
+
+    // ---- schedules: the statements are in ScheduleQueries
+
+    @Override
+    public ScheduleRow createSchedule(ScheduleRow schedule) {
+        Objects.requireNonNull(schedule, "schedule must not be null");
+        requireText(schedule.name(), "schedule.name");
+        requireText(schedule.workflow(), "schedule.workflow");
+        Objects.requireNonNull(schedule.specJson(), "schedule.specJson must not be null");
+        try {
+            return db.write("createSchedule", (ctx, c) -> schedules.create(ctx, schedule));
+        } catch (IllegalStateException e) {
+            if (Database.isUniqueViolation(e)) {
+                throw new IllegalArgumentException("schedule '" + schedule.name() + "' already exists", e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<ScheduleRow> findSchedule(String name) {
+        requireText(name, "name");
+        return db.read("findSchedule", (ctx, c) -> schedules.find(ctx, name));
+    }
+
+    @Override
+    public List<ScheduleRow> listSchedules() {
+        return db.read("listSchedules", (ctx, c) -> schedules.list(ctx));
+    }
+
+    @Override
+    public boolean deleteSchedule(String name) {
+        requireText(name, "name");
+        return db.write("deleteSchedule", (ctx, c) -> schedules.delete(ctx, name));
+    }
+
+    @Override
+    public boolean setSchedulePaused(String name, boolean paused, Instant nextFireAt) {
+        requireText(name, "name");
+        return db.write("setSchedulePaused", (ctx, c) -> schedules.setPaused(ctx, name, paused, Millis.of(nextFireAt)));
+    }
+
+    @Override
+    public List<ScheduleRow> dueSchedules(Instant now, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+        long at = Millis.required(now, "now");
+        return db.read("dueSchedules", (ctx, c) -> schedules.due(ctx, at, limit));
+    }
+
+    @Override
+    public boolean advanceSchedule(String name, Instant expectedNextFire, Instant newNextFire, Instant lastFireAt,
+                                   Long lastRunId) {
+        requireText(name, "name");
+        return db.write("advanceSchedule", (ctx, c) -> schedules.advance(ctx, name, Millis.of(expectedNextFire),
+                Millis.of(newNextFire), Millis.of(lastFireAt), lastRunId));
+    }
+
+    @Override
+    public Optional<Instant> nextScheduleFire() {
+        return db.read("nextScheduleFire", (ctx, c) -> schedules.nextFire(ctx));
     }
 
     /** Closes the connection pool this store created; a given {@code DataSource} stays open. */

@@ -16,6 +16,7 @@ final class Tables {
     public final Table<?> tasks;
     public final Table<?> attempts;
     public final Table<?> nodes;
+    public final Table<?> schedules;
 
     /** Tables named {@code prefix + name} in {@code schema}, or unqualified when it is {@code null}. */
     public Tables(String schema, String prefix) {
@@ -26,6 +27,7 @@ final class Tables {
         tasks = table(schema, prefix + "tasks");
         attempts = table(schema, prefix + "attempts");
         nodes = table(schema, prefix + "nodes");
+        schedules = table(schema, prefix + "schedules");
     }
 
     private static Table<?> table(String schema, String name) {

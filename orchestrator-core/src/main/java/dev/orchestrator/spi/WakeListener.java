@@ -1,0 +1,19 @@
+package dev.orchestrator.spi;
+
+import java.time.Instant;
+
+/**
+ * Told by a {@link Store} that another process may have made work ready: a run was triggered, a
+ * step released its dependents, a retry was queued, or a schedule changed. Called on a thread of
+ * the store; it must return quickly (the scheduler only sets a flag and wakes its loop).
+ */
+@FunctionalInterface
+public interface WakeListener {
+
+    /**
+     * Work may be ready at {@code readyAt}, or now when it is {@code null}. Also called with
+     * {@code null} after the store lost and regained its way of hearing about work, so the
+     * listener looks once for what it may have missed.
+     */
+    void wake(Instant readyAt);
+}
