@@ -8,6 +8,7 @@ import dev.orchestrator.spi.NewRun;
 import dev.orchestrator.spi.RunFilter;
 import dev.orchestrator.spi.RunRow;
 import dev.orchestrator.spi.ScheduleRow;
+import dev.orchestrator.spi.WakeListener;
 import dev.orchestrator.spi.Store;
 import dev.orchestrator.spi.TaskRow;
 import dev.orchestrator.spi.TaskUpdate;
@@ -260,6 +261,17 @@ public final class JdbcStore implements Store {
     @Override
     public Optional<Instant> nextScheduleFire() {
         return engine.nextScheduleFire();
+    }
+
+    /**
+     * On PostgreSQL, unless {@link JdbcStoreOptions#listen()} is off, listens ({@code LISTEN}) for
+     * the notifications other processes send when they make work ready, on a connection of its own,
+     * reconnecting (and waking {@code listener} once) if it drops. On SQLite, hears nothing: the one
+     * process wakes itself.
+     */
+    @Override
+    public WakeSubscription listen(WakeListener listener) {
+        return engine.listen(listener);
     }
 
     /** Closes the connection pool this store created; a given {@code DataSource} stays open. */

@@ -10,6 +10,7 @@ import dev.orchestrator.spi.NewRun;
 import dev.orchestrator.spi.RunFilter;
 import dev.orchestrator.spi.RunRow;
 import dev.orchestrator.spi.ScheduleRow;
+import dev.orchestrator.spi.WakeListener;
 import dev.orchestrator.spi.Store;
 import dev.orchestrator.spi.TaskRow;
 import dev.orchestrator.spi.TaskUpdate;
@@ -19,6 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.concurrent.Callable;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -46,6 +50,10 @@ public final class JdbcEngine implements Store {
     private final UpdateApplier updates;
     private final NodeQueries nodes;
     private final ScheduleQueries schedules;
+    private final WakeNotifier notifier;
+    private final boolean listen;
+    /** Opens the dedicated connection a started node listens on (PostgreSQL). */
+    private volatile Callable<Connection> listenConnections;
 
     private JdbcEngine(DataSource dataSource, HikariDataSource ownedPool, Dialect dialect, JdbcStoreOptions options) {
         this.ownedPool = ownedPool;
@@ -62,6 +70,9 @@ public final class JdbcEngine implements Store {
         this.updates = new UpdateApplier(tables, renderer, db.jdbc(), support, writer);
         this.nodes = new NodeQueries(tables, claims);
         this.schedules = new ScheduleQueries(tables);
+        this.notifier = new WakeNotifier(support.schema(), options.tablePrefix(), dialect == Dialect.POSTGRESQL);
+        this.listen = dialect == Dialect.POSTGRESQL && options.listen();
+        this.listenConnections = dataSource::getConnection;
     }
 
     /**
@@ -73,6 +84,7 @@ public final class JdbcEngine implements Store {
         HikariDataSource pool = Pools.open(jdbcUrl, dialect, options.poolSize(dialect));
         try {
             JdbcEngine engine = start(pool, pool, dialect, options);
+            engine.listenConnections = () -> DriverManager.getConnection(jdbcUrl); // not one of the pool's
             LOG.info("Opened {} store at {} with {}, pool size {}", dialect, Pools.redact(jdbcUrl), options,
                     options.poolSize(dialect));
             return engine;
@@ -152,7 +164,14 @@ public final class JdbcEngine implements Store {
     public CreatedRun createRun(NewRun run, Instant now) {
         RunCreator.validate(run);
         long at = Millis.required(now, "now");
-        return db.write("createRun", (ctx, c) -> runCreator.create(ctx, c, run, at));
+        return db.write("createRun", (ctx, c) -> {
+            CreatedRun created = runCreator.create(ctx, c, run, at);
+            if (created.created()) {
+                WakeNotifier.readyNow(ctx);
+                notifier.flush(ctx, c);
+            }
+            return created;
+        });
     }
 
     @Override
@@ -202,8 +221,11 @@ public final class JdbcEngine implements Store {
         }
         requireText(nodeId, "nodeId");
         long at = Millis.required(now, "now");
-        WriteAndClaim result = db.write("applyUpdatesAndClaim", (ctx, c) -> new WriteAndClaim(
-                updates.apply(ctx, c, batch, at), claims.claim(c, nodeId, limit, at)));
+        WriteAndClaim result = db.write("applyUpdatesAndClaim", (ctx, c) -> {
+            WriteAndClaim r = new WriteAndClaim(updates.apply(ctx, c, batch, at), claims.claim(c, nodeId, limit, at));
+            notifyRetries(ctx, c, batch);
+            return r;
+        });
         lastClaimEmpty = result.claimed().isEmpty();
         return result;
     }
@@ -215,7 +237,11 @@ public final class JdbcEngine implements Store {
         if (batch.isEmpty()) {
             return List.of();
         }
-        return db.write("applyUpdates", (ctx, c) -> updates.apply(ctx, c, batch, at));
+        return db.write("applyUpdates", (ctx, c) -> {
+            List<Long> ended = updates.apply(ctx, c, batch, at);
+            notifyRetries(ctx, c, batch);
+            return ended;
+        });
     }
 
     @Override
@@ -246,6 +272,37 @@ public final class JdbcEngine implements Store {
             nodes.remove(ctx, nodeId);
             return null;
         });
+    }
+
+    /**
+     * Sends the transaction's one wake-up, if it made work ready: a step released its dependents
+     * (marked by the cascade) or a retry was queued (its time is the payload).
+     */
+    private void notifyRetries(org.jooq.DSLContext ctx, Connection c, List<TaskUpdate> batch) throws java.sql.SQLException {
+        for (TaskUpdate u : batch) {
+            if (u.kind() == TaskUpdate.Kind.ENDED && u.retryAt() != null) {
+                WakeNotifier.readyAt(ctx, u.retryAt().toEpochMilli());
+            }
+        }
+        notifier.flush(ctx, c);
+    }
+
+    /**
+     * On PostgreSQL with {@link JdbcStoreOptions#listen()}, listens for other processes' wake-ups
+     * on a dedicated connection until the returned handle is closed; otherwise hears nothing.
+     */
+    @Override
+    public WakeSubscription listen(WakeListener listener) {
+        Objects.requireNonNull(listener, "listener must not be null");
+        if (!listen) {
+            return () -> { };
+        }
+        return new PgWakeListener(listenConnections, notifier.channel(), listener);
+    }
+
+    /** The channel this store's wake-ups are sent on (PostgreSQL). */
+    public String wakeChannel() {
+        return notifier.channel();
     }
 
     // ---- schedules: the statements are in ScheduleQueries
