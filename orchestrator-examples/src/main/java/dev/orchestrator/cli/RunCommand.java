@@ -81,8 +81,9 @@ final class RunCommand implements Callable<Integer> {
             @Option(names = "--json", description = "Print the run as JSON.") boolean json) throws InterruptedException {
         TriggerOptions options;
         try {
-            options = TriggerOptions.builder().params(params == null ? Map.of() : params).idempotencyKey(key)
-                    .triggeredBy("manual").build();
+            TriggerOptions.Builder b = TriggerOptions.builder().params(params == null ? Map.of() : params)
+                    .triggeredBy("manual");
+            options = (key == null ? b : b.idempotencyKey(key)).build(); // the builder refuses a null key
         } catch (IllegalArgumentException e) {
             throw CliException.badInput(Errors.message(e));
         }
