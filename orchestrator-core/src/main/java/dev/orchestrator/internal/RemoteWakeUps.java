@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * What the store hears from other processes ({@link dev.orchestrator.spi.Store#listen}): work ready
  * now asks the loop to claim at once; work ready later (a retry queued elsewhere) is remembered and
- * claimed when due; either way the schedules are read again. Store threads call {@link #wake}; the
- * loop calls the rest.
+ * claimed when due; changed schedules are read again at the next tick. Store threads call
+ * {@link #wake} and {@link #schedulesChanged}; the loop calls the rest.
  */
 final class RemoteWakeUps implements WakeListener {
 
@@ -30,12 +30,17 @@ final class RemoteWakeUps implements WakeListener {
 
     @Override
     public void wake(Instant at) {
-        schedulesChanged.run();
         if (at == null || !at.isAfter(clock.instant())) {
             claimNow.run();
             return;
         }
         readyAt.accumulateAndGet(at, (a, b) -> a == null || b.isBefore(a) ? b : a);
+        wakeLoop.run();
+    }
+
+    @Override
+    public void schedulesChanged() {
+        schedulesChanged.run();
         wakeLoop.run();
     }
 

@@ -217,11 +217,11 @@ final class Scheduler {
         if (remote.claimDue(now)) {
             pacer.request();
         }
+        worked |= writeAndClaim(now, !stopping);
         ScheduleFirer firer = schedules;
         if (firer != null && !stopping && lease.held()) {
-            worked |= firer.runIfDue(now) > 0;
+            worked |= firer.runIfDue(now) > 0; // after the claim, so it never delays one; its runs are claimed next tick
         }
-        worked |= writeAndClaim(now, !stopping);
         worked |= refill(clock.instant());
         boolean done = stopping && ledger.isEmpty() && inbox.isEmpty() && reports.isEmpty();
         return new Tick(worked, done);

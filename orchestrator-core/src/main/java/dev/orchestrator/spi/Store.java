@@ -159,8 +159,8 @@ public interface Store extends AutoCloseable {
 
     /**
      * Asks the store to tell {@code listener} when another process (another node, or a client
-     * that is not started) may have made work ready, so a started node claims at once instead of
-     * at its next poll. A started orchestrator calls this once and closes the returned handle when
+     * that is not started) may have made work ready or changed schedules, so a started node claims
+     * (or reads its schedules) at once instead of at its next poll. A started orchestrator calls this once and closes the returned handle when
      * it stops. The default hears nothing and returns a no-op handle: the poll is the safety net.
      * The JDBC store on PostgreSQL listens with {@code LISTEN/NOTIFY} on a dedicated connection.
      */

@@ -157,6 +157,7 @@ class PostgresWakeUpTest {
         JdbcStore store = store(true);
         BlockingQueue<String> heard = new LinkedBlockingQueue<>();
         try (Store.WakeSubscription ignored = store.listen(at -> heard.add(at == null ? "now" : at.toString()))) {
+            assertThat(heard.poll(15, TimeUnit.SECONDS)).as("woken once when it starts listening").isEqualTo("now");
             awaitListening(1);
             try (Connection c = DriverManager.getConnection(PostgresTestDatabase.URL); Statement s = c.createStatement()) {
                 s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN \""

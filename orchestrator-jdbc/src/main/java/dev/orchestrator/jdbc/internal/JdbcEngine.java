@@ -314,7 +314,11 @@ public final class JdbcEngine implements Store {
         requireText(schedule.workflow(), "schedule.workflow");
         Objects.requireNonNull(schedule.specJson(), "schedule.specJson must not be null");
         try {
-            return db.write("createSchedule", (ctx, c) -> schedules.create(ctx, schedule));
+            return db.write("createSchedule", (ctx, c) -> {
+                ScheduleRow row = schedules.create(ctx, schedule);
+                notifier.schedulesChanged(c);
+                return row;
+            });
         } catch (IllegalStateException e) {
             if (Database.isUniqueViolation(e)) {
                 throw new IllegalArgumentException("schedule '" + schedule.name() + "' already exists", e);
@@ -337,13 +341,21 @@ public final class JdbcEngine implements Store {
     @Override
     public boolean deleteSchedule(String name) {
         requireText(name, "name");
-        return db.write("deleteSchedule", (ctx, c) -> schedules.delete(ctx, name));
+        return db.write("deleteSchedule", (ctx, c) -> {
+            boolean deleted = schedules.delete(ctx, name);
+            notifier.schedulesChanged(c);
+            return deleted;
+        });
     }
 
     @Override
     public boolean setSchedulePaused(String name, boolean paused, Instant nextFireAt) {
         requireText(name, "name");
-        return db.write("setSchedulePaused", (ctx, c) -> schedules.setPaused(ctx, name, paused, Millis.of(nextFireAt)));
+        return db.write("setSchedulePaused", (ctx, c) -> {
+            boolean found = schedules.setPaused(ctx, name, paused, Millis.of(nextFireAt));
+            notifier.schedulesChanged(c);
+            return found;
+        });
     }
 
     @Override

@@ -17,8 +17,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * {@code LISTEN}s on the store's channel on a connection of its own (not one of the pool's), on a
  * daemon thread, and tells the {@link WakeListener} of every batch of notifications it receives:
- * once per batch, with the earliest ready time in it. If the connection drops it connects again,
- * listens again and wakes the listener once (work may have been announced while it was away).
+ * once per batch, with the earliest ready time in it. Each time it starts listening (at first, and
+ * after reconnecting when the connection dropped) it wakes the listener once, since work may have
+ * been announced before the {@code LISTEN} took effect.
  *
  * <p>The driver's notification API is called reflectively, so this module does not need to read
  * the PostgreSQL driver's module.
@@ -61,9 +62,11 @@ final class PgWakeListener implements WakeSubscription {
                 }
                 if (!first) {
                     log.info("listening for wake-ups on '{}' again; looking once for work announced meanwhile", channel);
-                    listener.wake(null);
                 }
                 first = false;
+                // look once: work announced before the LISTEN took effect (at start, or while away) is not missed
+                listener.wake(null);
+                listener.schedulesChanged();
                 Object pg = c.unwrap(Class.forName("org.postgresql.PGConnection"));
                 Method get = pg.getClass().getMethod("getNotifications", int.class);
                 get.setAccessible(true);
@@ -92,6 +95,7 @@ final class PgWakeListener implements WakeSubscription {
 
     private void deliver(Object batch, int n) throws ReflectiveOperationException {
         boolean now = false;
+        boolean schedules = false;
         long earliest = Long.MAX_VALUE;
         for (int i = 0; i < n; i++) {
             Object note = Array.get(batch, i);
@@ -100,6 +104,8 @@ final class PgWakeListener implements WakeSubscription {
             String payload = (String) parameter.invoke(note);
             if (payload == null || payload.isEmpty()) {
                 now = true;
+            } else if (payload.equals(WakeNotifier.SCHEDULES)) {
+                schedules = true;
             } else {
                 try {
                     earliest = Math.min(earliest, Long.parseLong(payload));
@@ -114,6 +120,9 @@ final class PgWakeListener implements WakeSubscription {
             }
             if (earliest != Long.MAX_VALUE) {
                 listener.wake(Instant.ofEpochMilli(earliest));
+            }
+            if (schedules) {
+                listener.schedulesChanged();
             }
         } catch (RuntimeException e) {
             log.warn("wake-up listener failed: {}", e.toString());

@@ -13,13 +13,17 @@ import java.util.zip.CRC32;
  * transaction ({@link #readyNow}, {@link #readyAt}), and before it commits the engine sends at most
  * one {@code pg_notify} on the store's channel ({@link #flush}), delivered when it commits. So a
  * trigger of 100,000 tasks sends one notification, and a batch that releases ten steps sends one.
- * The payload is empty for work ready now, or the epoch milliseconds of the earliest retry.
+ * The payload is empty for work ready now, the epoch milliseconds of the earliest retry, or
+ * {@value #SCHEDULES} when schedules changed (sent by the schedule writes, {@link #schedulesChanged}).
  * On SQLite (one process) nothing is sent.
  */
 final class WakeNotifier {
 
     /** The transaction's mark, kept in its jOOQ context: {@code Long.MIN_VALUE} for "now", else the earliest millis. */
     private static final String KEY = "dev.orchestrator.jdbc.wake";
+
+    /** The payload of a schedule change. */
+    static final String SCHEDULES = "schedules";
 
     private final String channel;
     private final boolean enabled;
@@ -66,6 +70,13 @@ final class WakeNotifier {
         }
     }
 
+    /** Sends, when the transaction commits, that schedules changed. */
+    void schedulesChanged(Connection c) throws SQLException {
+        if (enabled) {
+            send(c, SCHEDULES);
+        }
+    }
+
     /** Sends the transaction's notification, if it marked one; call last in the transaction. */
     void flush(DSLContext ctx, Connection c) throws SQLException {
         Object mark = ctx.data(KEY);
@@ -74,9 +85,13 @@ final class WakeNotifier {
         }
         ctx.data().remove(KEY);
         long at = (Long) mark;
+        send(c, at == Long.MIN_VALUE ? "" : Long.toString(at));
+    }
+
+    private void send(Connection c, String payload) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
             ps.setString(1, channel);
-            ps.setString(2, at == Long.MIN_VALUE ? "" : Long.toString(at));
+            ps.setString(2, payload);
             ps.execute();
         }
     }
