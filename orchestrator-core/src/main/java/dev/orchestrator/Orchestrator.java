@@ -1,5 +1,6 @@
 package dev.orchestrator;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -161,6 +162,63 @@ public interface Orchestrator extends AutoCloseable {
 
     /** Attempts of one task, oldest first. */
     List<AttemptInfo> attempts(long taskId);
+
+    // ---- schedules
+
+    /**
+     * Creates a schedule: from now on a started orchestrator (any node on the same store) fires
+     * it, each fire creating one run with {@link ScheduleSpec#triggerOptions(Instant)}.
+     *
+     * @return the schedule with its first fire
+     * @throws IllegalArgumentException quoting the name if its workflow is not registered or a
+     *                                  schedule of that name exists; nothing is written then
+     */
+    ScheduleInfo createSchedule(ScheduleSpec spec);
+
+    /** A schedule with its next and last fire, or empty if none has this name. */
+    Optional<ScheduleInfo> schedule(String name);
+
+    /** Every schedule, by name. */
+    List<ScheduleInfo> schedules();
+
+    /**
+     * Pauses a schedule: it fires nothing until resumed. Pausing a paused schedule does nothing.
+     *
+     * @return whether the schedule exists
+     */
+    boolean pauseSchedule(String name);
+
+    /**
+     * Resumes a paused schedule at its first fire after now; fires missed while it was paused are
+     * dropped. Resuming a schedule that is not paused does nothing.
+     *
+     * @return whether the schedule exists
+     */
+    boolean resumeSchedule(String name);
+
+    /**
+     * Deletes a schedule; the runs it created stay.
+     *
+     * @return whether it existed
+     */
+    boolean deleteSchedule(String name);
+
+    /**
+     * The next {@code count} fires of a schedule after now (from its start, if later), fewer when
+     * it ends sooner. For a paused schedule, the fires it would have if resumed now.
+     *
+     * @throws IllegalArgumentException if no schedule has this name, or {@code count} is not
+     *                                  between 1 and 1000
+     */
+    List<Instant> upcomingFires(String name, int count);
+
+    /**
+     * Fires the schedules due at the clock's current instant, at once, and returns the runs
+     * created. A started orchestrator does this on its own when a fire is due; this call is for
+     * tests with a controlled clock and for hosts that fire schedules without starting a
+     * scheduler. Safe with any number of orchestrators: each fire creates one run.
+     */
+    int fireDueSchedules();
 
     /**
      * Stops claiming and starting tasks; hands back the tasks it had claimed and not started

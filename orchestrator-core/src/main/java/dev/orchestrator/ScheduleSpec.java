@@ -136,7 +136,11 @@ public record ScheduleSpec(String name, String workflow, String cron, ZoneId zon
         public Builder param(String key, String value) {
             Map<String, String> next = new LinkedHashMap<>(parameters);
             next.put(key, value);
-            TriggerOptions.parameters(next); // checks the key, the value and the total size
+            try {
+                TriggerOptions.parameters(next); // checks the key, the value and the total size
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("parameter '" + key + "': " + e.getMessage(), e);
+            }
             parameters.put(key, value);
             return this;
         }

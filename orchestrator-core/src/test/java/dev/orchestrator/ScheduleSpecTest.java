@@ -29,7 +29,7 @@ class ScheduleSpecTest {
         assertThatThrownBy(() -> ScheduleSpec.builder("s", "wf", "* * * * *").startAt(t).endAt(t.minusSeconds(1)).build())
                 .hasMessage("endAt (2025-12-31T23:59:59Z) must be after startAt (2026-01-01T00:00:00Z)");
         assertThatThrownBy(() -> ScheduleSpec.builder("s", "wf", "* * * * *").param("big", "x".repeat(70_000)))
-                .hasMessageStartingWith("parameters must be at most 65536 bytes");
+                .hasMessageStartingWith("parameter 'big': parameters must be at most 65536 bytes");
         assertThatThrownBy(() -> ScheduleSpec.builder(" ", "wf", "* * * * *")).hasMessage("schedule name must not be blank");
     }
 

@@ -10,6 +10,7 @@ import dev.orchestrator.spi.NewRun;
 import dev.orchestrator.spi.NewStep;
 import dev.orchestrator.spi.RunFilter;
 import dev.orchestrator.spi.RunRow;
+import dev.orchestrator.spi.ScheduleRow;
 import dev.orchestrator.spi.Store;
 import dev.orchestrator.spi.TaskRow;
 import dev.orchestrator.spi.TaskUpdate;
@@ -259,5 +260,72 @@ public final class InMemoryStore implements Store {
 
     @Override
     public void close() {
+    }
+
+    // ---- schedules: a plain map, enough for the harness
+
+    private final java.util.TreeMap<String, ScheduleRow> schedules = new java.util.TreeMap<>();
+
+    @Override
+    public synchronized ScheduleRow createSchedule(ScheduleRow s) {
+        if (schedules.containsKey(s.name())) {
+            throw new IllegalArgumentException("schedule '" + s.name() + "' already exists");
+        }
+        ScheduleRow row = new ScheduleRow(s.name(), s.workflow(), s.specJson(), s.paused(), s.nextFireAt(), null, null,
+                s.createdAt());
+        schedules.put(s.name(), row);
+        return row;
+    }
+
+    @Override
+    public synchronized Optional<ScheduleRow> findSchedule(String name) {
+        return Optional.ofNullable(schedules.get(name));
+    }
+
+    @Override
+    public synchronized List<ScheduleRow> listSchedules() {
+        return List.copyOf(schedules.values());
+    }
+
+    @Override
+    public synchronized boolean deleteSchedule(String name) {
+        return schedules.remove(name) != null;
+    }
+
+    @Override
+    public synchronized boolean setSchedulePaused(String name, boolean paused, Instant nextFireAt) {
+        ScheduleRow r = schedules.get(name);
+        if (r == null) {
+            return false;
+        }
+        schedules.put(name, new ScheduleRow(r.name(), r.workflow(), r.specJson(), paused,
+                paused ? r.nextFireAt() : nextFireAt, r.lastFireAt(), r.lastRunId(), r.createdAt()));
+        return true;
+    }
+
+    @Override
+    public synchronized List<ScheduleRow> dueSchedules(Instant now, int limit) {
+        return schedules.values().stream()
+                .filter(r -> r.firePending() || (!r.paused() && r.nextFireAt() != null && !r.nextFireAt().isAfter(now)))
+                .sorted(Comparator.comparing(ScheduleRow::nextFireAt, Comparator.nullsFirst(Comparator.naturalOrder())))
+                .limit(limit).toList();
+    }
+
+    @Override
+    public synchronized boolean advanceSchedule(String name, Instant expectedNextFire, Instant newNextFire,
+                                                Instant lastFireAt, Long lastRunId) {
+        ScheduleRow r = schedules.get(name);
+        if (r == null || !java.util.Objects.equals(r.nextFireAt(), expectedNextFire)) {
+            return false;
+        }
+        schedules.put(name, new ScheduleRow(r.name(), r.workflow(), r.specJson(), r.paused(), newNextFire, lastFireAt,
+                lastRunId, r.createdAt()));
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<Instant> nextScheduleFire() {
+        return schedules.values().stream().filter(r -> !r.paused() && r.nextFireAt() != null)
+                .map(ScheduleRow::nextFireAt).min(Comparator.naturalOrder());
     }
 }

@@ -9,6 +9,7 @@ import com.cronutils.parser.CronParser;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -40,7 +41,17 @@ public final class Crons {
 
     /** The first fire strictly after {@code after}, in {@code zone}; empty if there is none. */
     public static Optional<Instant> nextAfter(String expression, ZoneId zone, Instant after) {
-        return executionTime(expression).nextExecution(ZonedDateTime.ofInstant(after, zone)).map(ZonedDateTime::toInstant);
+        // Fires are whole seconds; cron-utils keeps the fraction of its argument, so ask from the
+        // whole second at or before it: its next fire is the first whole second after that.
+        Instant from = after.truncatedTo(ChronoUnit.SECONDS);
+        return executionTime(expression).nextExecution(ZonedDateTime.ofInstant(from, zone))
+                .map(t -> t.toInstant().truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    /** The last fire strictly before {@code before}, in {@code zone}, as cron-utils finds it; empty if there is none. */
+    public static Optional<Instant> lastBefore(String expression, ZoneId zone, Instant before) {
+        return executionTime(expression).lastExecution(ZonedDateTime.ofInstant(before, zone))
+                .map(t -> t.toInstant().truncatedTo(ChronoUnit.SECONDS));
     }
 
     private static ExecutionTime executionTime(String expression) {

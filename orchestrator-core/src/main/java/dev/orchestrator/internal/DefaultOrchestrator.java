@@ -11,6 +11,8 @@ import dev.orchestrator.RunHandle;
 import dev.orchestrator.RunInfo;
 import dev.orchestrator.RunPage;
 import dev.orchestrator.RunQuery;
+import dev.orchestrator.ScheduleInfo;
+import dev.orchestrator.ScheduleSpec;
 import dev.orchestrator.StepSpec;
 import dev.orchestrator.TaskInfo;
 import dev.orchestrator.TriggerOptions;
@@ -22,6 +24,7 @@ import dev.orchestrator.spi.NewRun;
 import dev.orchestrator.spi.NewStep;
 import dev.orchestrator.spi.RunFilter;
 import dev.orchestrator.spi.RunRow;
+import dev.orchestrator.spi.ScheduleRow;
 import dev.orchestrator.spi.Store;
 import dev.orchestrator.spi.StoreProvider;
 import dev.orchestrator.spi.TaskFilter;
@@ -30,6 +33,7 @@ import dev.orchestrator.spi.WorkflowRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +56,7 @@ final class DefaultOrchestrator implements Orchestrator {
     private final RunWaiters waiters = new RunWaiters();
     private final Scheduler scheduler;
     private final Pruner pruner;
+    private final ScheduleFirer firer;
     private State state = State.NEW;
 
     DefaultOrchestrator(OrchestratorConfig config) {
@@ -62,6 +67,8 @@ final class DefaultOrchestrator implements Orchestrator {
         this.specs = new SpecCache(store);
         this.scheduler = new Scheduler(config, store, executors, specs, waiters);
         this.pruner = config.retention() == null ? null : new Pruner(store, executors, config.retention(), config.clock());
+        this.firer = new ScheduleFirer(store, this::trigger, config.maxPollInterval());
+        scheduler.fireSchedules(firer);
     }
 
     private static Store openStore(String url, ClassLoader loader) {
@@ -282,6 +289,94 @@ final class DefaultOrchestrator implements Orchestrator {
         return store.listAttempts(taskId).stream().map(a -> new AttemptInfo(a.taskId(), a.attempt(), a.outcome(),
                 a.node(), a.executionName(), a.exitCode(), a.error(), a.outputTail(), a.outputRef(), a.startedAt(),
                 a.finishedAt())).toList();
+    }
+
+    // ---- schedules
+
+    @Override
+    public ScheduleInfo createSchedule(ScheduleSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        checkOpen();
+        if (store.findWorkflow(spec.workflow()).isEmpty()) {
+            throw new IllegalArgumentException("schedule '" + spec.name() + "': workflow '" + spec.workflow()
+                    + "' is not registered");
+        }
+        Instant now = config.clock().instant();
+        ScheduleRow row = store.createSchedule(new ScheduleRow(spec.name(), spec.workflow(), ScheduleCodec.toJson(spec),
+                false, spec.nextFireAfter(now), null, null, now));
+        schedulesChanged();
+        return toInfo(row);
+    }
+
+    @Override
+    public Optional<ScheduleInfo> schedule(String name) {
+        return store.findSchedule(name).map(DefaultOrchestrator::toInfo);
+    }
+
+    @Override
+    public List<ScheduleInfo> schedules() {
+        return store.listSchedules().stream().map(DefaultOrchestrator::toInfo).toList();
+    }
+
+    @Override
+    public boolean pauseSchedule(String name) {
+        checkOpen();
+        Optional<ScheduleRow> row = store.findSchedule(name);
+        if (row.isEmpty()) {
+            return false;
+        }
+        if (!row.get().paused()) {
+            store.setSchedulePaused(name, true, null);
+            schedulesChanged();
+        }
+        return true;
+    }
+
+    @Override
+    public boolean resumeSchedule(String name) {
+        checkOpen();
+        Optional<ScheduleRow> row = store.findSchedule(name);
+        if (row.isEmpty()) {
+            return false;
+        }
+        if (row.get().paused()) {
+            ScheduleSpec spec = ScheduleCodec.fromJson(row.get().specJson());
+            store.setSchedulePaused(name, false, spec.nextFireAfter(config.clock().instant()));
+            schedulesChanged();
+        }
+        return true;
+    }
+
+    @Override
+    public boolean deleteSchedule(String name) {
+        checkOpen();
+        boolean existed = store.deleteSchedule(name);
+        schedulesChanged();
+        return existed;
+    }
+
+    @Override
+    public List<Instant> upcomingFires(String name, int count) {
+        ScheduleRow row = store.findSchedule(name)
+                .orElseThrow(() -> new IllegalArgumentException("schedule '" + name + "' does not exist"));
+        return ScheduleCodec.fromJson(row.specJson()).firesAfter(config.clock().instant(), count);
+    }
+
+    @Override
+    public int fireDueSchedules() {
+        checkOpen();
+        return firer.pass(config.clock().instant());
+    }
+
+    /** The loop reads the schedules again at its next tick. */
+    private void schedulesChanged() {
+        firer.changed();
+        scheduler.wakeUp();
+    }
+
+    private static ScheduleInfo toInfo(ScheduleRow r) {
+        return new ScheduleInfo(ScheduleCodec.fromJson(r.specJson()), r.paused(), r.nextFireAt(), r.lastFireAt(),
+                r.lastRunId(), r.createdAt());
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.orchestrator.internal;
 
 import dev.orchestrator.spi.ClaimedTask;
 import dev.orchestrator.spi.Store;
+import dev.orchestrator.spi.Store.WakeSubscription;
 import dev.orchestrator.spi.TaskUpdate;
 import dev.orchestrator.spi.WriteAndClaim;
 import org.slf4j.Logger;
@@ -57,6 +58,7 @@ final class Scheduler {
     private final Timers timers;
     private final PoisonIsolation isolation;
     private final NodeLease lease;
+    private final Departures departures;
     /** The executor types this node runs: it claims only their tasks. */
     private final Set<String> executorTypes;
 
@@ -68,6 +70,11 @@ final class Scheduler {
     private Instant storeRetryAt = Instant.MIN;
     /** Loop thread: whether the tasks claimed ahead were handed back on stop. */
     private boolean handedBack;
+    /** Fires due schedules; set once before start (null in unit tests that need none). */
+    private volatile ScheduleFirer schedules;
+    /** What the store hears from other processes, and the registration that hears it. */
+    private final RemoteWakeUps remote;
+    private volatile WakeSubscription listening;
 
     /** A scheduler whose executor calls run on virtual threads. */
     Scheduler(OrchestratorConfig config, Store store, ExecutorRegistry executors, SpecCache specs, RunWaiters waiters) {
@@ -100,12 +107,38 @@ final class Scheduler {
         this.timers = new Timers(config, store, ledger, dispatcher, reports, new TakeOver(ledger, dispatcher, reports, pacer),
                 lease, executors, this::fence);
         this.executorTypes = Set.copyOf(executors.knownTypes());
+        this.departures = new Departures(config, ledger, dispatcher, reports, lease, timers, pacer);
+        // A wake-up from another process may be a trigger, a release or a cancel: claim and look for cancels.
+        this.remote = new RemoteWakeUps(clock, () -> {
+            timers.requestCancelCheck();
+            requestClaim();
+        }, this::wake, () -> {
+            ScheduleFirer f = schedules;
+            if (f != null) {
+                f.changed();
+            }
+        });
+    }
+
+    /** Before start: the loop fires due schedules with {@code firer}. */
+    void fireSchedules(ScheduleFirer firer) {
+        this.schedules = firer;
+    }
+
+    /** Any thread: run a tick soon (schedules changed). */
+    void wakeUp() {
+        wake();
     }
 
     void start() {
         Thread t = Thread.ofPlatform().name("orchestrator-scheduler").daemon(true).unstarted(this::loop);
         thread = t;
         t.start();
+        try {
+            listening = store.listen(remote);
+        } catch (RuntimeException e) {
+            log.warn("the store cannot tell this node about work from other processes; polling only: {}", e.toString());
+        }
     }
 
     /** Any thread: a cancel was issued; the loop stops what it runs of it at once. */
@@ -140,6 +173,10 @@ final class Scheduler {
         }
         stopping = true;
         dispatcher.close(); // nothing more starts, not even what was claimed ahead
+        WakeSubscription l = listening;
+        if (l != null) {
+            l.close();
+        }
         wake();
         t.join(Math.max(1, timeout.toMillis()));
         boolean clean = !t.isAlive();
@@ -192,16 +229,23 @@ final class Scheduler {
         }
         if (stopping && !handedBack) {
             handedBack = true;
-            handBackUnstarted();
+            departures.handBackUnstarted();
         }
         boolean worked = refill(now);
         if (abandon) {
-            stopAndHandBack(now);
+            departures.stopAndHandBack();
             writeAndClaim(now, false); // a last write of what executors reported, and the hand-backs
             return new Tick(worked, true);
         }
         timers.run(now, stopping);
+        if (remote.claimDue(now)) {
+            pacer.request();
+        }
         worked |= writeAndClaim(now, !stopping);
+        ScheduleFirer firer = schedules;
+        if (firer != null && !stopping && lease.held()) {
+            worked |= firer.runIfDue(now) > 0; // after the claim, so it never delays one; its runs are claimed next tick
+        }
         worked |= refill(clock.instant());
         boolean done = stopping && ledger.isEmpty() && inbox.isEmpty() && reports.isEmpty();
         return new Tick(worked, done);
@@ -214,6 +258,13 @@ final class Scheduler {
         }
         if (!reports.isEmpty() && storeRetryAt.isBefore(next)) {
             next = storeRetryAt;
+        }
+        ScheduleFirer firer = schedules;
+        if (firer != null && firer.nextWake().isBefore(next)) {
+            next = firer.nextWake(); // sleep until the next fire: schedules are never polled for
+        }
+        if (remote.nextWake().isBefore(next)) {
+            next = remote.nextWake();
         }
         if (!next.isAfter(now)) {
             return 100_000;
@@ -297,67 +348,14 @@ final class Scheduler {
         }
     }
 
-    /** On stop: tasks claimed but not started go back unused, for other nodes or the next start. */
-    private void handBackUnstarted() {
-        int n = 0;
-        for (InFlight t : dispatcher.drainReady()) {
-            if (!t.closed) {
-                reports.release(t);
-                n++;
-            }
-        }
-        if (n > 0) {
-            log.info("handed back {} claimed tasks that had not started", n);
-        }
-    }
-
-    /**
-     * The shutdown timeout passed with attempts still running: stop them through their
-     * executors and hand them back unused, so another node (or the next start) runs them again
-     * without counting a failure.
-     */
-    private void stopAndHandBack(Instant now) {
-        List<InFlight> running = List.copyOf(ledger.all());
-        for (InFlight t : running) {
-            if (t.context != null) {
-                t.cancelQuietly();
-            }
-            reports.release(t);
-        }
-        if (!running.isEmpty()) {
-            log.warn("shutdown timeout of {} passed: stopped {} running attempts and handed them back", config.shutdownTimeout(),
-                    running.size());
-        }
+    /** The store says others declared this node dead: fence (see {@link Departures#fence}). */
+    private void fence() {
+        departures.fence();
     }
 
     /** This node's id now: the configured one, or a new incarnation after fencing. */
     String nodeId() {
         return lease.nodeId();
-    }
-
-    /**
-     * The lease ran out unrenewed: other nodes may take this node's tasks over (and may have).
-     * Stop starting work, stop what runs, forget it all, and rejoin as a new incarnation.
-     * Updates already queued stay: they are fenced by attempt, so a late one changes nothing.
-     */
-    private void fence() {
-        String old = lease.nodeId();
-        int unstarted = dispatcher.drainReady().size();
-        int stopped = 0;
-        for (InFlight t : List.copyOf(ledger.all())) {
-            t.closed = true;
-            dispatcher.release(t);
-            ledger.remove(t);
-            if (t.context != null) {
-                stopped++;
-                dispatcher.execute(t::cancelQuietly);
-            }
-        }
-        String id = lease.fence();
-        timers.rejoin();
-        pacer.request();
-        log.error("node {} could not renew its lease within {}: fenced itself, stopped {} running attempts and dropped {} "
-                + "claimed ones (other nodes run them again); rejoining as {}", old, config.nodeLease(), stopped, unstarted, id);
     }
 
     /** Takes claimed tasks as owned and ready to start, and paces the next claim. */

@@ -237,6 +237,73 @@ public interface Store extends AutoCloseable {
     /** Deletes a node's row (graceful shutdown); tasks it still owns become orphans to take over. */
     void removeNode(String nodeId);
 
+    // ---- schedules
+
+    /**
+     * Creates a schedule row ({@code lastFireAt} and {@code lastRunId} are ignored and stored as
+     * {@code null}).
+     *
+     * @throws IllegalArgumentException quoting the name if a schedule of that name exists; nothing
+     *                                  is written then
+     */
+    ScheduleRow createSchedule(ScheduleRow schedule);
+
+    /** One schedule. */
+    Optional<ScheduleRow> findSchedule(String name);
+
+    /** Every schedule, by name. */
+    List<ScheduleRow> listSchedules();
+
+    /** Deletes a schedule; its runs stay. Returns whether it existed. */
+    boolean deleteSchedule(String name);
+
+    /**
+     * Pauses or resumes a schedule. Resuming also sets its next fire to {@code nextFireAt} (which
+     * may be {@code null}: none left); pausing leaves the next fire as it is. Returns whether the
+     * schedule exists.
+     */
+    boolean setSchedulePaused(String name, boolean paused, Instant nextFireAt);
+
+    /**
+     * Up to {@code limit} schedules to fire: those not paused whose next fire is at or before
+     * {@code now}, earliest first, and those (paused or not) whose last fire has no run yet
+     * ({@link ScheduleRow#firePending()}).
+     */
+    List<ScheduleRow> dueSchedules(Instant now, int limit);
+
+    /**
+     * Compare-and-set: if schedule {@code name} still has {@code expectedNextFire} as its next
+     * fire ({@code null} equal to {@code null}), sets its next fire, last fire and last run to the
+     * given values (each may be {@code null}) and returns {@code true}; otherwise writes nothing and
+     * returns {@code false}. Of concurrent calls with the same expected value, at most one wins.
+     */
+    boolean advanceSchedule(String name, Instant expectedNextFire, Instant newNextFire, Instant lastFireAt,
+                            Long lastRunId);
+
+    /** The earliest next fire of the schedules not paused, or empty if none has one. */
+    Optional<Instant> nextScheduleFire();
+
+    // ---- wake-ups
+
+    /**
+     * Asks the store to tell {@code listener} when another process (another node, or a client
+     * that is not started) may have made work ready or changed schedules, so a started node claims
+     * (or reads its schedules) at once instead of at its next poll. A started orchestrator calls this once and closes the returned handle when
+     * it stops. The default hears nothing and returns a no-op handle: the poll is the safety net.
+     * The JDBC store on PostgreSQL listens with {@code LISTEN/NOTIFY} on a dedicated connection.
+     */
+    default WakeSubscription listen(WakeListener listener) {
+        return () -> { };
+    }
+
+    /** A registration made with {@link #listen}; closing it stops the notifications. */
+    @FunctionalInterface
+    interface WakeSubscription extends AutoCloseable {
+        /** Stops the notifications; idempotent, never throws. */
+        @Override
+        void close();
+    }
+
     /** Closes the store's resources (connection pool). */
     @Override
     void close();

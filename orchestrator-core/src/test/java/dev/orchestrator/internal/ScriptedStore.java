@@ -7,6 +7,7 @@ import dev.orchestrator.spi.CreatedRun;
 import dev.orchestrator.spi.NewRun;
 import dev.orchestrator.spi.RunFilter;
 import dev.orchestrator.spi.RunRow;
+import dev.orchestrator.spi.ScheduleRow;
 import dev.orchestrator.spi.Store;
 import dev.orchestrator.spi.TaskUpdate;
 import dev.orchestrator.spi.WorkflowRow;
@@ -167,5 +168,48 @@ final class ScriptedStore implements Store {
 
     @Override
     public void close() {
+    }
+
+    // ---- schedules: none (the scheduler only asks for due ones and the next fire)
+
+    @Override
+    public ScheduleRow createSchedule(ScheduleRow schedule) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Optional<ScheduleRow> findSchedule(String name) {
+        return Optional.empty();
+    }
+
+    @Override
+    public List<ScheduleRow> listSchedules() {
+        return List.of();
+    }
+
+    @Override
+    public boolean deleteSchedule(String name) {
+        return false;
+    }
+
+    @Override
+    public boolean setSchedulePaused(String name, boolean paused, Instant nextFireAt) {
+        return false;
+    }
+
+    @Override
+    public List<ScheduleRow> dueSchedules(Instant now, int limit) {
+        return List.of();
+    }
+
+    @Override
+    public boolean advanceSchedule(String name, Instant expectedNextFire, Instant newNextFire, Instant lastFireAt,
+                                   Long lastRunId) {
+        return false;
+    }
+
+    @Override
+    public Optional<Instant> nextScheduleFire() {
+        return Optional.empty();
     }
 }

@@ -1556,4 +1556,144 @@ public abstract class StoreContractTest {
         RunRow run = run(workflow("etl"), later, 1);
         assertThat(findRun(run.id()).createdAt()).isEqualTo(later);
     }
+
+    // ---------------------------------------------------------------- schedules
+
+    protected static ScheduleRow scheduleRow(String name, Instant nextFireAt) {
+        return new ScheduleRow(name, "etl", "{\"name\":\"" + name + "\"}", false, nextFireAt, null, null, T0);
+    }
+
+    @Nested
+    @DisplayName("schedules")
+    class Schedules {
+
+        @Test
+        void aCreatedScheduleRoundTripsExactly() {
+            ScheduleRow created = store.createSchedule(new ScheduleRow(NASTY, "etl", NASTY, false, at(1_001), at(5),
+                    77L, at(3)));
+
+            assertThat(created).isEqualTo(new ScheduleRow(NASTY, "etl", NASTY, false, at(1_001), null, null, at(3)));
+            assertThat(store.findSchedule(NASTY)).contains(created);
+            assertThat(store.findSchedule("nope")).isEmpty();
+        }
+
+        @Test
+        void aDuplicateNameIsRefusedAndNothingIsWritten() {
+            store.createSchedule(scheduleRow("nightly", at(1_000)));
+
+            assertThatThrownBy(() -> store.createSchedule(new ScheduleRow("nightly", "other", "{}", true, at(9),
+                    null, null, at(9))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'nightly'")
+                    .hasMessageContaining("already exists");
+            assertThat(store.listSchedules()).singleElement().satisfies(r -> {
+                assertThat(r.workflow()).isEqualTo("etl");
+                assertThat(r.nextFireAt()).isEqualTo(at(1_000));
+            });
+        }
+
+        @Test
+        void listIsByNameAndDeleteRemovesOne() {
+            store.createSchedule(scheduleRow("b", at(1)));
+            store.createSchedule(scheduleRow("a", at(2)));
+            store.createSchedule(scheduleRow("c", null));
+
+            assertThat(store.listSchedules()).extracting(ScheduleRow::name).containsExactly("a", "b", "c");
+            assertThat(store.deleteSchedule("b")).isTrue();
+            assertThat(store.deleteSchedule("b")).isFalse();
+            assertThat(store.listSchedules()).extracting(ScheduleRow::name).containsExactly("a", "c");
+        }
+
+        @Test
+        void dueSchedulesAreTheUnpausedOnesAtOrBeforeNowEarliestFirst() {
+            store.createSchedule(scheduleRow("late", at(2_000)));
+            store.createSchedule(scheduleRow("early", at(1_000)));
+            store.createSchedule(scheduleRow("exact", at(3_000)));
+            store.createSchedule(scheduleRow("future", at(3_001)));
+            store.createSchedule(scheduleRow("ended", null));
+            store.createSchedule(scheduleRow("paused", at(500)));
+            store.setSchedulePaused("paused", true, null);
+
+            assertThat(store.dueSchedules(at(3_000), 10)).extracting(ScheduleRow::name)
+                    .containsExactly("early", "late", "exact");
+            assertThat(store.dueSchedules(at(3_000), 2)).extracting(ScheduleRow::name).containsExactly("early", "late");
+            assertThat(store.dueSchedules(at(999), 10)).isEmpty();
+        }
+
+        @Test
+        void pausingKeepsTheNextFireAndResumingSetsIt() {
+            store.createSchedule(scheduleRow("s", at(1_000)));
+
+            assertThat(store.setSchedulePaused("s", true, at(9_999))).isTrue();
+            assertThat(store.findSchedule("s").orElseThrow()).satisfies(r -> {
+                assertThat(r.paused()).isTrue();
+                assertThat(r.nextFireAt()).isEqualTo(at(1_000));
+            });
+            assertThat(store.nextScheduleFire()).isEmpty();
+
+            assertThat(store.setSchedulePaused("s", false, at(5_000))).isTrue();
+            assertThat(store.findSchedule("s").orElseThrow()).satisfies(r -> {
+                assertThat(r.paused()).isFalse();
+                assertThat(r.nextFireAt()).isEqualTo(at(5_000));
+            });
+            assertThat(store.setSchedulePaused("nope", true, null)).isFalse();
+        }
+
+        @Test
+        void advanceIsACompareAndSetOnTheNextFire() {
+            store.createSchedule(scheduleRow("s", at(1_000)));
+
+            assertThat(store.advanceSchedule("s", at(999), at(2_000), at(1_000), null)).isFalse();
+            assertThat(store.advanceSchedule("s", at(1_000), at(2_000), at(1_000), null)).isTrue();
+            assertThat(store.advanceSchedule("s", at(1_000), at(3_000), at(1_000), null)).isFalse();
+            assertThat(store.findSchedule("s").orElseThrow()).satisfies(r -> {
+                assertThat(r.nextFireAt()).isEqualTo(at(2_000));
+                assertThat(r.lastFireAt()).isEqualTo(at(1_000));
+                assertThat(r.lastRunId()).isNull();
+                assertThat(r.firePending()).isTrue();
+            });
+
+            assertThat(store.advanceSchedule("s", at(2_000), null, at(1_000), 42L)).isTrue();
+            assertThat(store.advanceSchedule("s", null, null, at(1_000), 43L)).isTrue(); // null matches null
+            assertThat(store.findSchedule("s").orElseThrow()).satisfies(r -> {
+                assertThat(r.nextFireAt()).isNull();
+                assertThat(r.lastRunId()).isEqualTo(43L);
+                assertThat(r.firePending()).isFalse();
+            });
+            assertThat(store.advanceSchedule("nope", null, null, null, null)).isFalse();
+        }
+
+        @Test
+        void aFireWithoutItsRunIsDueWhateverItsNextFireOrPause() {
+            store.createSchedule(scheduleRow("s", at(1_000)));
+            store.advanceSchedule("s", at(1_000), at(60_000), at(1_000), null);
+            store.setSchedulePaused("s", true, null);
+
+            assertThat(store.dueSchedules(at(1_001), 10)).extracting(ScheduleRow::name).containsExactly("s");
+
+            store.advanceSchedule("s", at(60_000), at(60_000), at(1_000), 7L);
+            assertThat(store.dueSchedules(at(1_001), 10)).isEmpty();
+        }
+
+        @Test
+        void concurrentAdvancesWithTheSameExpectedFireHaveOneWinner() throws Exception {
+            store.createSchedule(scheduleRow("s", at(1_000)));
+
+            List<Boolean> won = Concurrently.run(6, i -> () -> store.advanceSchedule("s", at(1_000), at(2_000 + i),
+                    at(1_000), null));
+
+            assertThat(won.stream().filter(w -> w).count()).isEqualTo(1);
+        }
+
+        @Test
+        void nextScheduleFireIsTheEarliestOfTheUnpaused() {
+            assertThat(store.nextScheduleFire()).isEmpty();
+            store.createSchedule(scheduleRow("a", at(5_000)));
+            store.createSchedule(scheduleRow("b", at(2_000)));
+            store.createSchedule(scheduleRow("none", null));
+            store.createSchedule(scheduleRow("p", at(1_000)));
+            store.setSchedulePaused("p", true, null);
+
+            assertThat(store.nextScheduleFire()).contains(at(2_000));
+        }
+    }
 }

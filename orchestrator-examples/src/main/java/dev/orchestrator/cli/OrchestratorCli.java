@@ -21,16 +21,15 @@ import java.util.function.Consumer;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-                "Manage Orchestrator workflows and runs, and run the scheduler.",
+                "Manage Orchestrator workflows, runs and schedules, and run the scheduler.",
                 "State lives in the database given by --db (default: an SQLite file in the current directory)."
         },
         subcommands = {
                 WorkflowCommand.class,
                 RunCommand.class,
                 TaskCommand.class,
+                ScheduleCommand.class,
                 ServeCommand.class,
-                // Schedules go here once the library has them: ScheduleCommand.class
-                // ("schedule create <workflow> --cron ... --zone ...", "schedule list|show|delete|pause|resume").
         },
         footer = ExitCodes.HELP_FOOTER)
 public final class OrchestratorCli implements Callable<Integer> {

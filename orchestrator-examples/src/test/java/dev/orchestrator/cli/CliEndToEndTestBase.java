@@ -266,4 +266,97 @@ abstract class CliEndToEndTestBase {
         assertThat(cli("run", "trigger", "short-lived").code()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(ok("workflow", "list").out()).doesNotContain("short-lived");
     }
+
+    @Test
+    void schedulesAreCreatedListedShownPausedResumedDeletedAndFiredByServe() throws Exception {
+        ok("workflow", "create", "tick", "--", "/bin/true");
+        CliResult created = ok("schedule", "create", "every-second", "--workflow", "tick", "--cron", "*/1 * * * * *",
+                "--param", "color=blue", "--misfire", "run_once");
+        assertThat(created.out()).contains("schedule 'every-second' created").contains("next fire");
+        ok("schedule", "create", "nightly", "-w", "tick", "-c", "30 2 * * *", "--zone", "Europe/Berlin");
+
+        assertThat(ok("schedule", "list").out()).containsPattern("every-second\\s+tick\\s+\\*/1 \\* \\* \\* \\* \\*\\s+UTC\\s+active")
+                .containsPattern("nightly\\s+tick\\s+30 2 \\* \\* \\*\\s+Europe/Berlin\\s+active");
+        JsonNode list = json(ok("schedule", "list", "--json"));
+        assertThat(list.size()).isEqualTo(2);
+        assertThat(list.get(0).get("name").asText()).isEqualTo("every-second");
+        assertThat(list.get(0).get("misfire").asText()).isEqualTo("RUN_ONCE");
+        assertThat(list.get(0).get("parameters").get("color").asText()).isEqualTo("blue");
+
+        assertThat(ok("schedule", "show", "nightly").out()).contains("cron:      30 2 * * *").contains("Europe/Berlin")
+                .contains("upcoming:");
+        JsonNode shown = json(ok("schedule", "show", "nightly", "--upcoming", "3", "--json"));
+        assertThat(shown.get("upcoming").size()).isEqualTo(3);
+        assertThat(shown.get("upcoming").get(0).asText()).endsWith(":30:00Z");
+
+        assertThat(ok("schedule", "pause", "nightly").out()).contains("paused");
+        assertThat(json(ok("schedule", "show", "nightly", "--json")).get("paused").asBoolean()).isTrue();
+        assertThat(ok("schedule", "resume", "nightly").out()).contains("resumed; next fire");
+        assertThat(ok("schedule", "delete", "nightly").out()).contains("deleted");
+        for (String[] args : List.of(new String[] {"schedule", "show", "nightly"}, new String[] {"schedule", "pause", "nightly"},
+                new String[] {"schedule", "resume", "nightly"}, new String[] {"schedule", "delete", "nightly"})) {
+            assertThat(cli(args).code()).as(String.join(" ", args)).isEqualTo(ExitCodes.NOT_FOUND);
+        }
+
+        // bad input: a clear error quoting the text, exit 1, nothing written
+        for (String[] args : List.of(
+                new String[] {"schedule", "create", "bad", "-w", "tick", "-c", "61 * * * *"},
+                new String[] {"schedule", "create", "bad", "-w", "tick", "-c", "* * *"},
+                new String[] {"schedule", "create", "bad", "-w", "tick", "-c", "0 3 * * *", "--zone", "Mars/Base"},
+                new String[] {"schedule", "create", "bad", "-w", "no-such-workflow", "-c", "0 3 * * *"},
+                new String[] {"schedule", "create", "bad", "-w", "tick", "-c", "0 3 * * *", "--start",
+                        "2026-02-01T00:00:00Z", "--end", "2026-01-01T00:00:00Z"},
+                new String[] {"schedule", "create", "every-second", "-w", "tick", "-c", "0 3 * * *"})) {
+            CliResult r = cli(args);
+            assertThat(r.code()).as("%s -> %s", String.join(" ", args), r).isEqualTo(ExitCodes.BAD_INPUT);
+            assertThat(r.err().strip()).startsWith("error: ").doesNotContain("\n");
+            assertThat(r.hasStackTrace()).isFalse();
+        }
+        assertThat(cli("schedule", "create", "bad", "-w", "tick", "-c", "61 * * * *").err()).contains("'61 * * * *'");
+        assertThat(cli("schedule", "create", "bad", "-w", "no-such-workflow", "-c", "0 3 * * *").err())
+                .contains("'no-such-workflow'");
+        assertThat(cli("schedule", "create", "every-second", "-w", "tick", "-c", "0 3 * * *").err())
+                .contains("'every-second' already exists");
+        assertThat(json(ok("schedule", "list", "--json")).size()).isEqualTo(1);
+
+        // a serve in the background fires it: runs triggered by the schedule appear
+        Thread[] serveThread = new Thread[1];
+        CompletableFuture<CliResult> serve = new CompletableFuture<>();
+        serveThread[0] = Thread.ofPlatform().name("cli-serve").start(() -> {
+            try {
+                serve.complete(cli("serve", "--poll", "200ms", "--max-concurrency", "4", "--shutdown-timeout", "5s"));
+            } catch (Throwable t) {
+                serve.completeExceptionally(t);
+            }
+        });
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            JsonNode last;
+            do {
+                Thread.sleep(100); // polling a condition with a deadline
+                last = json(ok("schedule", "show", "every-second", "--json"));
+            } while ((last.get("lastRunId").isNull() || json(ok("run", "list", "--workflow", "tick", "--json")).size() < 2)
+                    && System.nanoTime() < deadline);
+            // a schedule created by another process while serve runs is picked up by its short poll
+            ok("schedule", "create", "late", "-w", "tick", "-c", "*/1 * * * * *");
+            do {
+                Thread.sleep(100); // polling a condition with a deadline
+                last = json(ok("schedule", "show", "late", "--json"));
+            } while (last.get("lastRunId").isNull() && System.nanoTime() < deadline);
+            assertThat(last.get("lastRunId").isNull()).as("the serve fired 'late'").isFalse();
+            ok("schedule", "delete", "late");
+            JsonNode runs = json(ok("run", "list", "--workflow", "tick", "--json"));
+            assertThat(runs.size()).isGreaterThanOrEqualTo(2);
+            runs.forEach(r -> {
+                assertThat(r.get("triggeredBy").asText()).isIn("schedule:every-second", "schedule:late");
+                if (r.get("triggeredBy").asText().equals("schedule:every-second")) {
+                    assertThat(r.get("parameters").get("color").asText()).isEqualTo("blue");
+                }
+            });
+        } finally {
+            serveThread[0].interrupt();
+        }
+        CliResult served = serve.get(30, TimeUnit.SECONDS);
+        assertThat(served.code()).as("%s", served).isZero();
+    }
 }

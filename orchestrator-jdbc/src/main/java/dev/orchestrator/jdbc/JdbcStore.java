@@ -11,6 +11,8 @@ import dev.orchestrator.spi.StepRow;
 import dev.orchestrator.spi.TaskFilter;
 import dev.orchestrator.spi.RunFilter;
 import dev.orchestrator.spi.RunRow;
+import dev.orchestrator.spi.ScheduleRow;
+import dev.orchestrator.spi.WakeListener;
 import dev.orchestrator.spi.Store;
 import dev.orchestrator.spi.TaskRow;
 import dev.orchestrator.spi.TaskUpdate;
@@ -296,6 +298,58 @@ public final class JdbcStore implements Store {
     @Override
     public void removeNode(String nodeId) {
         engine.removeNode(nodeId);
+    }
+
+    @Override
+    public ScheduleRow createSchedule(ScheduleRow schedule) {
+        return engine.createSchedule(schedule);
+    }
+
+    @Override
+    public Optional<ScheduleRow> findSchedule(String name) {
+        return engine.findSchedule(name);
+    }
+
+    @Override
+    public List<ScheduleRow> listSchedules() {
+        return engine.listSchedules();
+    }
+
+    @Override
+    public boolean deleteSchedule(String name) {
+        return engine.deleteSchedule(name);
+    }
+
+    @Override
+    public boolean setSchedulePaused(String name, boolean paused, Instant nextFireAt) {
+        return engine.setSchedulePaused(name, paused, nextFireAt);
+    }
+
+    @Override
+    public List<ScheduleRow> dueSchedules(Instant now, int limit) {
+        return engine.dueSchedules(now, limit);
+    }
+
+    @Override
+    public boolean advanceSchedule(String name, Instant expectedNextFire, Instant newNextFire, Instant lastFireAt,
+                                   Long lastRunId) {
+        return engine.advanceSchedule(name, expectedNextFire, newNextFire, lastFireAt, lastRunId);
+    }
+
+    @Override
+    public Optional<Instant> nextScheduleFire() {
+        return engine.nextScheduleFire();
+    }
+
+    /**
+     * On PostgreSQL, unless {@link JdbcStoreOptions#listen()} is off, listens ({@code LISTEN}) for
+     * the notifications other processes send when they make work ready, on a connection of its own,
+     * reconnecting (and waking {@code listener} once) if it drops. On SQLite, hears nothing: the one
+     * process wakes itself.
+     */
+    @Override
+    public WakeSubscription listen(WakeListener listener) {
+        return engine.listen(listener);
     }
 
     /** Closes the connection pool this store created; a given {@code DataSource} stays open. */

@@ -33,8 +33,10 @@ public final class JdbcStoreOptions {
     private final int poolSize;
     private final boolean migrate;
     private final boolean databaseClock;
+    private final boolean listen;
 
     private JdbcStoreOptions(Builder b) {
+        this.listen = b.listen;
         this.schema = b.schema;
         this.tablePrefix = b.tablePrefix;
         this.poolSize = b.poolSize;
@@ -60,6 +62,7 @@ public final class JdbcStoreOptions {
         b.poolSize = poolSize;
         b.migrate = migrate;
         b.databaseClock = databaseClock;
+        b.listen = listen;
         return b;
     }
 
@@ -106,22 +109,33 @@ public final class JdbcStoreOptions {
         return databaseClock;
     }
 
+    /**
+     * Whether a started node on PostgreSQL listens for wake-ups ({@code LISTEN} on a dedicated
+     * connection), so work triggered or released by another process starts at once rather than at
+     * the next poll. Default {@code true}; see {@link Builder#listen(boolean)}. Ignored for SQLite.
+     */
+    public boolean listen() {
+        return listen;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof JdbcStoreOptions other && schema.equals(other.schema)
                 && tablePrefix.equals(other.tablePrefix) && poolSize == other.poolSize && migrate == other.migrate
-                && databaseClock == other.databaseClock;
+                && databaseClock == other.databaseClock
+                && listen == other.listen;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(schema, tablePrefix, poolSize, migrate, databaseClock);
+        return Objects.hash(schema, tablePrefix, poolSize, migrate, databaseClock, listen);
     }
 
     @Override
     public String toString() {
         return "JdbcStoreOptions{schema=" + schema + ", tablePrefix=" + tablePrefix + ", poolSize="
-                + (poolSize == 0 ? "default" : poolSize) + ", migrate=" + migrate + ", databaseClock=" + databaseClock + "}";
+                + (poolSize == 0 ? "default" : poolSize) + ", migrate=" + migrate + ", databaseClock=" + databaseClock
+                + ", listen=" + listen + "}";
     }
 
     /**
@@ -134,6 +148,7 @@ public final class JdbcStoreOptions {
         private int poolSize;
         private boolean migrate = true;
         private boolean databaseClock = true;
+        private boolean listen = true;
 
         private Builder() {
         }
@@ -216,6 +231,20 @@ public final class JdbcStoreOptions {
          */
         public Builder databaseClock(boolean databaseClock) {
             this.databaseClock = databaseClock;
+            return this;
+        }
+
+        /**
+         * Whether a started node on PostgreSQL listens for wake-ups. Default {@code true}: every
+         * write that makes tasks ready (a trigger, a released step, a queued retry) sends one
+         * {@code NOTIFY} when it commits, and each started node {@code LISTEN}s on a connection of
+         * its own (opened from the store's URL or taken from its {@code DataSource} and held), so it
+         * claims at once. Turn it off behind a pooler in transaction mode (such as PgBouncer), which
+         * cannot hold a {@code LISTEN}: the poll interval is then the only way a node hears of work
+         * from other processes. Notifications are sent either way. Ignored for SQLite.
+         */
+        public Builder listen(boolean listen) {
+            this.listen = listen;
             return this;
         }
 

@@ -113,3 +113,19 @@ CREATE TABLE ${prefix}nodes (
     heartbeat_at bigint NOT NULL,
     started_at   bigint NOT NULL
 );
+
+-- Cron schedules. spec_json is the ScheduleSpec as core encodes it. A fire is recorded (next and
+-- last fire moved with a compare-and-set on next_fire_at) before its run is created; a row with
+-- last_fire_at set and last_run_id null is a fire whose run is still to be created.
+CREATE TABLE ${prefix}schedules (
+    name          text    PRIMARY KEY,
+    workflow_name text    NOT NULL,
+    spec_json     text    NOT NULL,
+    paused        boolean NOT NULL DEFAULT false,
+    next_fire_at  bigint,
+    last_fire_at  bigint,
+    last_run_id   bigint,
+    created_at    bigint  NOT NULL
+);
+-- Due schedules and the earliest next fire: only schedules that can fire are indexed.
+CREATE INDEX ${prefix}schedules_due_idx ON ${prefix}schedules (next_fire_at) WHERE paused = false;

@@ -113,3 +113,19 @@ CREATE TABLE ${prefix}nodes (
     heartbeat_at INTEGER NOT NULL,
     started_at   INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- Cron schedules. spec_json is the ScheduleSpec as core encodes it. A fire is recorded (next and
+-- last fire moved with a compare-and-set on next_fire_at) before its run is created; a row with
+-- last_fire_at set and last_run_id null is a fire whose run is still to be created.
+CREATE TABLE ${prefix}schedules (
+    name          TEXT    PRIMARY KEY,
+    workflow_name TEXT    NOT NULL,
+    spec_json     TEXT    NOT NULL,
+    paused        INTEGER NOT NULL DEFAULT 0,
+    next_fire_at  INTEGER,
+    last_fire_at  INTEGER,
+    last_run_id   INTEGER,
+    created_at    INTEGER NOT NULL
+) WITHOUT ROWID;
+-- Due schedules and the earliest next fire: only schedules that can fire are indexed.
+CREATE INDEX ${prefix}schedules_due_idx ON ${prefix}schedules (next_fire_at) WHERE paused = 0;

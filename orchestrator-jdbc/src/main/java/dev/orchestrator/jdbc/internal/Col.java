@@ -95,6 +95,15 @@ final class Col {
     /** Column {@code output_ref}. */
     public static final Field<String> OUTPUT_REF = DSL.field(DSL.name("output_ref"), SQLDataType.VARCHAR);
 
+    /** Column {@code paused} of {@code schedules}. */
+    public static final Field<Boolean> PAUSED = DSL.field(DSL.name("paused"), SQLDataType.BOOLEAN);
+    /** Column {@code next_fire_at} of {@code schedules}. */
+    public static final Field<Long> NEXT_FIRE_AT = DSL.field(DSL.name("next_fire_at"), SQLDataType.BIGINT);
+    /** Column {@code last_fire_at} of {@code schedules}. */
+    public static final Field<Long> LAST_FIRE_AT = DSL.field(DSL.name("last_fire_at"), SQLDataType.BIGINT);
+    /** Column {@code last_run_id} of {@code schedules}. */
+    public static final Field<Long> LAST_RUN_ID = DSL.field(DSL.name("last_run_id"), SQLDataType.BIGINT);
+
     /** {@code column} qualified with {@code alias}. */
     public static <T> Field<T> q(String alias, Field<T> column) {
         return DSL.field(DSL.name(alias, column.getName()), column.getDataType());

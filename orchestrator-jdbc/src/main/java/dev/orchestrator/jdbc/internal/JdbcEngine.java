@@ -13,6 +13,8 @@ import dev.orchestrator.spi.StepRow;
 import dev.orchestrator.spi.TaskFilter;
 import dev.orchestrator.spi.RunFilter;
 import dev.orchestrator.spi.RunRow;
+import dev.orchestrator.spi.ScheduleRow;
+import dev.orchestrator.spi.WakeListener;
 import dev.orchestrator.spi.Store;
 import dev.orchestrator.spi.TaskRow;
 import dev.orchestrator.spi.TaskUpdate;
@@ -23,6 +25,9 @@ import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.concurrent.Callable;
 import java.time.Instant;
 import java.util.Set;
 import java.time.Duration;
@@ -57,6 +62,11 @@ public final class JdbcEngine implements Store {
     /** The SQLite file this store schedules, once {@link #acquireSchedulerLock} took its lock. */
     private volatile Path lockedFile;
     private final ListingQueries listings;
+    private final ScheduleQueries schedules;
+    private final WakeNotifier notifier;
+    private final boolean listen;
+    /** Opens the dedicated connection a started node listens on (PostgreSQL). */
+    private volatile Callable<Connection> listenConnections;
 
     private JdbcEngine(DataSource dataSource, HikariDataSource ownedPool, Dialect dialect, JdbcStoreOptions options) {
         this.ownedPool = ownedPool;
@@ -77,6 +87,10 @@ public final class JdbcEngine implements Store {
         this.control = new RunControl(tables, updates);
         this.dialect = dialect;
         this.listings = new ListingQueries(tables);
+        this.schedules = new ScheduleQueries(tables);
+        this.notifier = new WakeNotifier(support.schema(), options.tablePrefix(), dialect == Dialect.POSTGRESQL);
+        this.listen = dialect == Dialect.POSTGRESQL && options.listen();
+        this.listenConnections = dataSource::getConnection;
     }
 
     /**
@@ -88,6 +102,7 @@ public final class JdbcEngine implements Store {
         HikariDataSource pool = Pools.open(jdbcUrl, dialect, options.poolSize(dialect));
         try {
             JdbcEngine engine = start(pool, pool, dialect, options);
+            engine.listenConnections = () -> DriverManager.getConnection(jdbcUrl); // not one of the pool's
             LOG.info("Opened {} store at {} with {}, pool size {}", dialect, Pools.redact(jdbcUrl), options,
                     options.poolSize(dialect));
             return engine;
@@ -167,7 +182,14 @@ public final class JdbcEngine implements Store {
     public CreatedRun createRun(NewRun run, Instant now) {
         RunCreator.validate(run);
         long at = Millis.required(now, "now");
-        return db.write("createRun", (ctx, c) -> runCreator.create(ctx, c, run, at));
+        return db.write("createRun", (ctx, c) -> {
+            CreatedRun created = runCreator.create(ctx, c, run, at);
+            if (created.created()) {
+                WakeNotifier.readyNow(ctx);
+                notifier.flush(ctx, c);
+            }
+            return created;
+        });
     }
 
     @Override
@@ -247,8 +269,11 @@ public final class JdbcEngine implements Store {
         List<String> types = ClaimQueries.typeKey(executorTypes);
         requireText(nodeId, "nodeId");
         long at = Millis.required(now, "now");
-        WriteAndClaim result = db.write("applyUpdatesAndClaim", (ctx, c) -> new WriteAndClaim(
-                updates.apply(ctx, c, batch, at), claims.claim(c, nodeId, types, limit, at)));
+        WriteAndClaim result = db.write("applyUpdatesAndClaim", (ctx, c) -> {
+            WriteAndClaim r = new WriteAndClaim(updates.apply(ctx, c, batch, at), claims.claim(c, nodeId, types, limit, at));
+            notifyRetries(ctx, c, batch);
+            return r;
+        });
         lastClaimEmpty = result.claimed().isEmpty();
         return result;
     }
@@ -260,7 +285,11 @@ public final class JdbcEngine implements Store {
         if (batch.isEmpty()) {
             return List.of();
         }
-        return db.write("applyUpdates", (ctx, c) -> updates.apply(ctx, c, batch, at));
+        return db.write("applyUpdates", (ctx, c) -> {
+            List<Long> ended = updates.apply(ctx, c, batch, at);
+            notifyRetries(ctx, c, batch);
+            return ended;
+        });
     }
 
     @Override
@@ -293,13 +322,23 @@ public final class JdbcEngine implements Store {
     @Override
     public CancelOutcome cancelRun(long runId, Instant now) {
         long at = Millis.required(now, "now");
-        return db.write("cancelRun", (ctx, c) -> control.cancelRun(ctx, c, runId, at));
+        return db.write("cancelRun", (ctx, c) -> {
+            CancelOutcome o = control.cancelRun(ctx, c, runId, at);
+            WakeNotifier.readyNow(ctx); // owners of its running tasks look for the cancel at once
+            notifier.flush(ctx, c);
+            return o;
+        });
     }
 
     @Override
     public CancelOutcome cancelTask(long taskId, Instant now) {
         long at = Millis.required(now, "now");
-        return db.write("cancelTask", (ctx, c) -> control.cancelTask(ctx, c, taskId, at));
+        return db.write("cancelTask", (ctx, c) -> {
+            CancelOutcome o = control.cancelTask(ctx, c, taskId, at);
+            WakeNotifier.readyNow(ctx);
+            notifier.flush(ctx, c);
+            return o;
+        });
     }
 
     @Override
@@ -311,7 +350,14 @@ public final class JdbcEngine implements Store {
     @Override
     public int retryRun(long runId, Instant now) {
         long at = Millis.required(now, "now");
-        return db.write("retryRun", (ctx, c) -> control.retryRun(ctx, runId, at));
+        return db.write("retryRun", (ctx, c) -> {
+            int again = control.retryRun(ctx, runId, at);
+            if (again > 0) {
+                WakeNotifier.readyNow(ctx);
+                notifier.flush(ctx, c);
+            }
+            return again;
+        });
     }
 
     @Override
@@ -357,6 +403,114 @@ public final class JdbcEngine implements Store {
             nodes.remove(ctx, nodeId);
             return null;
         });
+    }
+
+    /**
+     * Sends the transaction's one wake-up, if it made work ready: a step released its dependents
+     * (marked by the cascade) or a retry was queued (its time is the payload).
+     */
+    private void notifyRetries(org.jooq.DSLContext ctx, Connection c, List<TaskUpdate> batch) throws java.sql.SQLException {
+        for (TaskUpdate u : batch) {
+            if (u.kind() == TaskUpdate.Kind.ENDED && u.retryAt() != null) {
+                WakeNotifier.readyAt(ctx, u.retryAt().toEpochMilli());
+            } else if (u.kind() == TaskUpdate.Kind.RELEASED) {
+                WakeNotifier.readyNow(ctx); // a handed-back task is ready for another node at once
+            }
+        }
+        notifier.flush(ctx, c);
+    }
+
+    /**
+     * On PostgreSQL with {@link JdbcStoreOptions#listen()}, listens for other processes' wake-ups
+     * on a dedicated connection until the returned handle is closed; otherwise hears nothing.
+     */
+    @Override
+    public WakeSubscription listen(WakeListener listener) {
+        Objects.requireNonNull(listener, "listener must not be null");
+        if (!listen) {
+            return () -> { };
+        }
+        return new PgWakeListener(listenConnections, notifier.channel(), listener);
+    }
+
+    /** The channel this store's wake-ups are sent on (PostgreSQL). */
+    public String wakeChannel() {
+        return notifier.channel();
+    }
+
+    // ---- schedules: the statements are in ScheduleQueries
+
+    @Override
+    public ScheduleRow createSchedule(ScheduleRow schedule) {
+        Objects.requireNonNull(schedule, "schedule must not be null");
+        requireText(schedule.name(), "schedule.name");
+        requireText(schedule.workflow(), "schedule.workflow");
+        Objects.requireNonNull(schedule.specJson(), "schedule.specJson must not be null");
+        try {
+            return db.write("createSchedule", (ctx, c) -> {
+                ScheduleRow row = schedules.create(ctx, schedule);
+                notifier.schedulesChanged(c);
+                return row;
+            });
+        } catch (IllegalStateException e) {
+            if (Database.isUniqueViolation(e)) {
+                throw new IllegalArgumentException("schedule '" + schedule.name() + "' already exists", e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<ScheduleRow> findSchedule(String name) {
+        requireText(name, "name");
+        return db.read("findSchedule", (ctx, c) -> schedules.find(ctx, name));
+    }
+
+    @Override
+    public List<ScheduleRow> listSchedules() {
+        return db.read("listSchedules", (ctx, c) -> schedules.list(ctx));
+    }
+
+    @Override
+    public boolean deleteSchedule(String name) {
+        requireText(name, "name");
+        return db.write("deleteSchedule", (ctx, c) -> {
+            boolean deleted = schedules.delete(ctx, name);
+            notifier.schedulesChanged(c);
+            return deleted;
+        });
+    }
+
+    @Override
+    public boolean setSchedulePaused(String name, boolean paused, Instant nextFireAt) {
+        requireText(name, "name");
+        return db.write("setSchedulePaused", (ctx, c) -> {
+            boolean found = schedules.setPaused(ctx, name, paused, Millis.of(nextFireAt));
+            notifier.schedulesChanged(c);
+            return found;
+        });
+    }
+
+    @Override
+    public List<ScheduleRow> dueSchedules(Instant now, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+        long at = Millis.required(now, "now");
+        return db.read("dueSchedules", (ctx, c) -> schedules.due(ctx, at, limit));
+    }
+
+    @Override
+    public boolean advanceSchedule(String name, Instant expectedNextFire, Instant newNextFire, Instant lastFireAt,
+                                   Long lastRunId) {
+        requireText(name, "name");
+        return db.write("advanceSchedule", (ctx, c) -> schedules.advance(ctx, name, Millis.of(expectedNextFire),
+                Millis.of(newNextFire), Millis.of(lastFireAt), lastRunId));
+    }
+
+    @Override
+    public Optional<Instant> nextScheduleFire() {
+        return db.read("nextScheduleFire", (ctx, c) -> schedules.nextFire(ctx));
     }
 
     /** Closes the connection pool this store created; a given {@code DataSource} stays open. */

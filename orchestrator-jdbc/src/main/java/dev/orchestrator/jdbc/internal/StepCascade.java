@@ -91,6 +91,7 @@ final class StepCascade {
                     .where(RUN_ID.eq(step.runId())).and(STEP_INDEX.eq(step.stepIndex()))
                     .and(STATUS.eq(Statuses.lit(TaskStatus.WAITING)))
                     .execute();
+            WakeNotifier.readyNow(ctx);
         }
     }
 

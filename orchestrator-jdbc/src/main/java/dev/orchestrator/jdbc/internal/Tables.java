@@ -18,6 +18,7 @@ final class Tables {
     public final Table<?> nodes;
     /** Paused workflows, by name. */
     public final Table<?> pausedWorkflows;
+    public final Table<?> schedules;
 
     /** Tables named {@code prefix + name} in {@code schema}, or unqualified when it is {@code null}. */
     public Tables(String schema, String prefix) {
@@ -29,6 +30,7 @@ final class Tables {
         attempts = table(schema, prefix + "attempts");
         nodes = table(schema, prefix + "nodes");
         pausedWorkflows = table(schema, prefix + "paused_workflows");
+        schedules = table(schema, prefix + "schedules");
     }
 
     private static Table<?> table(String schema, String name) {
