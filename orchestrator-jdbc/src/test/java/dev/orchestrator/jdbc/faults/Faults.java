@@ -202,7 +202,7 @@ final class Faults {
 
         @Override
         public void close() throws Exception {
-            logText().lines().filter(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("halting"))
+            logText().lines().filter(l -> (l.contains("WARN") || l.contains("ERROR") || l.contains("halting")) && !l.contains("Version mismatch"))
                     .limit(15).forEach(l -> System.out.println("[faults]   node " + id + ": " + l));
             if (process.isAlive()) {
                 try {

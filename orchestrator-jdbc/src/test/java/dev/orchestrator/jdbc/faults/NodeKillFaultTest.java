@@ -19,8 +19,8 @@ class NodeKillFaultTest extends FaultCase {
         long t0 = System.nanoTime();
         client.register(WorkflowSpec.of("short", StepSpec.process("work", records.command(0, "0.05")[0],
                 records.command(0, "0.05")[1], "0", "0.05").tasks(300)));
-        List<Faults.Node> nodes = List.of(node("a", Faults.PG_URL, "concurrency=12"),
-                node("b", Faults.PG_URL, "concurrency=12"), node("c", Faults.PG_URL, "concurrency=12"));
+        List<Faults.Node> nodes = List.of(node("a", Faults.PG_URL, "concurrency=6"),
+                node("b", Faults.PG_URL, "concurrency=6"), node("c", Faults.PG_URL, "concurrency=6"));
         for (Faults.Node n : nodes) {
             n.awaitReady();
         }
@@ -28,7 +28,7 @@ class NodeKillFaultTest extends FaultCase {
         for (int i = 0; i < 10; i++) {
             runs.add(client.trigger("short").id());
         }
-        Faults.await("1,000 tasks ended", Duration.ofSeconds(90), () -> records.ended() >= 1000);
+        Faults.await("1,000 tasks ended", Duration.ofSeconds(120), () -> records.ended() >= 1000);
         long ownedByC = count(table("tasks") + " WHERE owner = 'c'");
         long endedAtKill = records.ended();
         long killedAt = System.nanoTime();
