@@ -272,8 +272,9 @@ final class Scheduler {
         reports.written(batch);
         listener.written(batch.size(), latency, inbox.depth());
         for (TaskUpdate u : batch) {
-            if (u.kind() == TaskUpdate.Kind.ENDED) {
-                pacer.request(); // slots freed, retries queued, downstream steps may be released
+            if (u.kind() == TaskUpdate.Kind.ENDED || u.kind() == TaskUpdate.Kind.RELEASED) {
+                // slots freed, retries queued, downstream steps may be released; released tasks are ready again
+                pacer.request();
                 break;
             }
         }

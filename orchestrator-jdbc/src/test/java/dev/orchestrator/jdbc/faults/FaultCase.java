@@ -86,6 +86,12 @@ abstract class FaultCase {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (long id : runs) {
             RunInfo info = client.run(id).orElseThrow().await(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (info.status() != RunStatus.SUCCEEDED) {
+                Faults.figure("run " + id + " is " + info.status() + "; its tasks not SUCCEEDED and their attempts: "
+                        + Faults.query("SELECT t.task_index, t.status, a.attempt, a.node, a.outcome, a.error FROM "
+                        + table("tasks") + " t JOIN " + table("attempts") + " a ON a.task_id = t.id WHERE t.run_id = " + id
+                        + " AND t.status <> 'SUCCEEDED' ORDER BY 1, 3").stream().limit(12).toList());
+            }
             assertThat(info.status()).as("run " + id).isEqualTo(RunStatus.SUCCEEDED);
         }
     }

@@ -67,7 +67,7 @@ class MixedFleetFaultTest extends FaultCase {
         long t0 = System.nanoTime();
         String[] cmd = records.command(0, "0.05");
         client.register(WorkflowSpec.of("mixed",
-                StepSpec.process("local", cmd[0], cmd[1], cmd[2], cmd[3]).tasks(40),
+                StepSpec.process("local", cmd[0], cmd[1], cmd[2], cmd[3]).tasks(40).build(),
                 StepSpec.builder("remote", "cloudrun").job(JobSpec.options(Map.of("job", "fake"))).tasks(40).build()));
         FakeCloudRun onA = new FakeCloudRun();
         try (Orchestrator without = node("plain", null); Orchestrator with = node("withcloudrun", onA)) {
