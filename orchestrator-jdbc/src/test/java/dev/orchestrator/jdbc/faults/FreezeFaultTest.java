@@ -40,7 +40,7 @@ class FreezeFaultTest extends FaultCase {
         Faults.await("a runs at least 4 task processes", Duration.ofSeconds(30), () -> {
             aPids.clear();
             aPids.addAll(livePidsOf("a"));
-            return aPids.size() >= 8;
+            return aPids.size() >= 8; // 4 tasks, two pids each
         });
         long stoppedAt = System.nanoTime();
         a.signal("STOP");
