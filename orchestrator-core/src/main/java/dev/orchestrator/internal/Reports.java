@@ -142,6 +142,15 @@ final class Reports {
         ledger.remove(t);
     }
 
+    /** The tasks that have updates not yet written. */
+    Set<Long> unwrittenTaskIds() {
+        Set<Long> ids = new java.util.HashSet<>();
+        for (TaskUpdate u : unwritten) {
+            ids.add(u.taskId());
+        }
+        return ids;
+    }
+
     /** A copy of the updates not yet written. */
     List<TaskUpdate> unwritten() {
         return List.copyOf(unwritten);

@@ -178,9 +178,6 @@ final class Scheduler {
      * write and claim, start again. Never blocks except in store calls.
      */
     Tick tick(Instant now) {
-        if (lease.lapsed()) {
-            fence();
-        }
         boolean worked = refill(now);
         if (abandon) {
             writeAndClaim(now, false); // a last write of what executors reported
@@ -213,6 +210,11 @@ final class Scheduler {
      * slots start most of them already). Runs between the store calls.
      */
     private boolean refill(Instant now) {
+        // Before taking reports: once the lease ran out, what the executors report (a process the
+        // watchdog stopped, exit 143) belongs to attempts other nodes may run again; fencing drops it.
+        if (lease.lapsed()) {
+            fence();
+        }
         boolean drained = inbox.drain(MAX_UPDATES_PER_WRITE, (t, u) -> reports.convert(t, u, now)) > 0;
         return dispatcher.startReady(now, false) || drained;
     }

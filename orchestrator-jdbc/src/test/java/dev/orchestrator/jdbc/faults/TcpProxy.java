@@ -13,7 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A loopback TCP proxy between node and database that a test can cut (close every connection
- * and refuse new ones) or black-hole (accept, read, forward nothing until restored).
+ * and refuse new ones) or black-hole (accept, read, forward nothing until restored). Platform
+ * threads: virtual ones share two carriers with the node's own virtual threads (process starts
+ * pin them), which delayed the proxied node's round trips past its lease.
  */
 final class TcpProxy implements AutoCloseable {
 
@@ -56,7 +58,7 @@ final class TcpProxy implements AutoCloseable {
             while (!s.isClosed()) {
                 try {
                     Socket client = s.accept();
-                    Thread.ofVirtual().start(() -> connect(client));
+                    Thread.ofPlatform().daemon().start(() -> connect(client));
                 } catch (IOException e) {
                     return;
                 }
@@ -71,7 +73,7 @@ final class TcpProxy implements AutoCloseable {
             Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
             sockets.add(upstream);
             upstreamPorts.add(upstream.getLocalPort());
-            Thread.ofVirtual().start(() -> pump(client, upstream));
+            Thread.ofPlatform().daemon().start(() -> pump(client, upstream));
             pump(upstream, client);
         } catch (IOException | InterruptedException e) {
             quietly(client);
