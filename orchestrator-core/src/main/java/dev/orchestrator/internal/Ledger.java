@@ -57,6 +57,11 @@ final class Ledger {
         return t;
     }
 
+    /** The step of a claimed task (its workflow's spec is cached by version). */
+    StepSpec step(ClaimedTask c) {
+        return specs.get(c.workflowVersionId()).steps().get(c.stepIndex());
+    }
+
     /** Forgets an attempt whose end is recorded. */
     void remove(InFlight t) {
         if (owned.remove(t.claim.taskId()) != null && isLimited(t)) {

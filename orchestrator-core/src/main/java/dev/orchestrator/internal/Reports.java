@@ -117,6 +117,15 @@ final class Reports {
                 "could not dispatch: " + e.getMessage(), null, null));
     }
 
+    /**
+     * Records as lost an attempt this node took over but cannot follow (it lacks the executor):
+     * it runs again at once on a node that has the type if {@code again}, else the task fails.
+     */
+    void lost(ClaimedTask c, boolean again, String error, Instant now) {
+        unwritten.add(TaskUpdate.ended(c.taskId(), c.attempt(), AttemptOutcome.LOST, null, error, null,
+                again ? now : null));
+    }
+
     /** Hands a claimed attempt back unused (see {@link TaskUpdate.Kind#RELEASED}). */
     void release(ClaimedTask c) {
         unwritten.add(TaskUpdate.released(c.taskId(), c.attempt(), nodeId.get()));
@@ -132,6 +141,15 @@ final class Reports {
         t.closed = true;
         dispatcher.release(t);
         ledger.remove(t);
+    }
+
+    /** The tasks that have updates not yet written. */
+    Set<Long> unwrittenTaskIds() {
+        Set<Long> ids = new java.util.HashSet<>();
+        for (TaskUpdate u : unwritten) {
+            ids.add(u.taskId());
+        }
+        return ids;
     }
 
     /** A copy of the updates not yet written. */

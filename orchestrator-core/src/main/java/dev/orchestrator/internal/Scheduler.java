@@ -224,9 +224,6 @@ final class Scheduler {
      * write and claim, start again. Never blocks except in store calls.
      */
     Tick tick(Instant now) {
-        if (lease.lapsed()) {
-            fence();
-        }
         if (stopping && !handedBack) {
             handedBack = true;
             departures.handBackUnstarted();
@@ -278,6 +275,11 @@ final class Scheduler {
      * slots start most of them already). Runs between the store calls.
      */
     private boolean refill(Instant now) {
+        // Before taking reports: once the lease ran out, what the executors report (a process the
+        // watchdog stopped, exit 143) belongs to attempts other nodes may run again; fencing drops it.
+        if (lease.lapsed()) {
+            fence();
+        }
         boolean drained = inbox.drain(MAX_UPDATES_PER_WRITE, (t, u) -> reports.convert(t, u, now)) > 0;
         return dispatcher.startReady(now, false) || drained;
     }
@@ -337,8 +339,9 @@ final class Scheduler {
         reports.written(batch);
         listener.written(batch.size(), latency, inbox.depth());
         for (TaskUpdate u : batch) {
-            if (u.kind() == TaskUpdate.Kind.ENDED) {
-                pacer.request(); // slots freed, retries queued, downstream steps may be released
+            if (u.kind() == TaskUpdate.Kind.ENDED || u.kind() == TaskUpdate.Kind.RELEASED) {
+                // slots freed, retries queued, downstream steps may be released; released tasks are ready again
+                pacer.request();
                 break;
             }
         }

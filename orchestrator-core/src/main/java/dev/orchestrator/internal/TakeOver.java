@@ -39,6 +39,9 @@ final class TakeOver {
             try {
                 t = ledger.own(c, now);
             } catch (RuntimeException e) {
+                if (!StoreErrors.isTransient(e) && c.status() == TaskStatus.RUNNING && lostWithout(c, now)) {
+                    continue; // this node lacks the task's executor; the attempt is lost all the same
+                }
                 reports.cannotRun(c, e);
                 continue;
             }
@@ -50,13 +53,35 @@ final class TakeOver {
                 t.start(now, false);
                 int lost = c.lostAttempts() + 1;
                 boolean again = lost <= t.step.maxLostAttempts();
-                reports.end(t, AttemptOutcome.LOST, null, again ? "lost: the node running it stopped heartbeating"
-                        : "lost: the node running it stopped heartbeating, " + lost + " times; more than the step's "
-                        + "maxLostAttempts (" + t.step.maxLostAttempts() + "), so the task fails: the node died every "
-                        + "time it ran", null, now, again);
+                reports.end(t, AttemptOutcome.LOST, null, lostError(lost, t.step.maxLostAttempts()), null, now, again);
                 pacer.request();
             }
         }
+    }
+
+    /**
+     * A dead node's running attempt whose executor type this node lacks (a mixed fleet): it can
+     * neither follow nor re-run it, but the attempt is lost all the same. Records it as lost,
+     * within the step's budget, so that a node with the type runs it again. Returns false if
+     * even the step cannot be read.
+     */
+    private boolean lostWithout(ClaimedTask c, Instant now) {
+        int max;
+        try {
+            max = ledger.step(c).maxLostAttempts();
+        } catch (RuntimeException e) {
+            return false;
+        }
+        int lost = c.lostAttempts() + 1;
+        reports.lost(c, lost <= max, lostError(lost, max), now);
+        pacer.request();
+        return true;
+    }
+
+    private static String lostError(int lost, int max) {
+        return lost <= max ? "lost: the node running it stopped heartbeating"
+                : "lost: the node running it stopped heartbeating, " + lost + " times; more than the step's "
+                + "maxLostAttempts (" + max + "), so the task fails: the node died every time it ran";
     }
 
     private void adopt(InFlight t, ClaimedTask c, Instant now) {

@@ -159,6 +159,12 @@ final class Timers {
      * costs the lease; after one, take-over waits a full lease so every node can renew first.
      */
     private void heartbeat(Instant now, boolean stopping) {
+        if (lease.lapsed()) {
+            // The lease ran out while the loop was busy (a slow store call): other nodes may have
+            // taken this node's tasks over already. Renewing now would carry on as if nothing happened.
+            takenOver.run();
+            return;
+        }
         long sentAt = lease.now();
         boolean existed;
         try {
@@ -217,8 +223,11 @@ final class Timers {
     private void reconcile(Instant now) {
         try {
             List<ClaimedTask> unknown = new ArrayList<>();
+            // An attempt that ended here and whose end is not written yet is still in flight in the
+            // store, and no longer in the ledger: it is known, not to be released or recorded lost.
+            java.util.Set<Long> unwritten = reports.unwrittenTaskIds();
             for (ClaimedTask c : store.inFlightOf(lease.nodeId())) {
-                if (!ledger.owns(c.taskId())) {
+                if (!ledger.owns(c.taskId()) && !unwritten.contains(c.taskId())) {
                     unknown.add(c);
                 }
             }
