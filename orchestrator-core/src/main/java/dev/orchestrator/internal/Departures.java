@@ -72,21 +72,31 @@ final class Departures {
     }
 
     /**
-     * The shutdown timeout passed with attempts still running: stop them through their
-     * executors and hand them back unused, so another node (or the next start) runs them again
+     * The shutdown timeout passed with attempts still running. Executions that outlive the node
+     * (executors that can adopt, such as Cloud Run) are left running and owned, so another node
+     * adopts them as soon as this node's row is gone. The others are stopped through their
+     * executors and handed back unused, so another node (or the next start) runs them again
      * without counting a failure.
      */
     void stopAndHandBack() {
         List<InFlight> running = List.copyOf(ledger.all());
+        int left = 0;
         for (InFlight t : running) {
+            if (t.context != null && t.executor.canAdopt()) {
+                t.closed = true;
+                dispatcher.release(t);
+                ledger.remove(t);
+                left++;
+                continue;
+            }
             if (t.context != null) {
                 t.cancelQuietly();
             }
             reports.release(t);
         }
         if (!running.isEmpty()) {
-            log.warn("shutdown timeout of {} passed: stopped {} running attempts and handed them back", config.shutdownTimeout(),
-                    running.size());
+            log.warn("shutdown timeout of {} passed: stopped and handed back {} running attempts; left {} executions that "
+                    + "another node adopts", config.shutdownTimeout(), running.size() - left, left);
         }
     }
 }
