@@ -42,6 +42,9 @@ public final class Main {
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         configureLogging(args);
+        if (usesSqlite(args)) {
+            NativeSqlite.useCachedLibrary();
+        }
         PrintWriter outWriter = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter errWriter = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         try {
@@ -137,6 +140,22 @@ public final class Main {
             err.flush();
             return code;
         };
+    }
+
+    /** Whether the command's database is SQLite: {@code --db}, else {@code $ORCHESTRATOR_DB}, else the default file. */
+    static boolean usesSqlite(String[] args) {
+        String db = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--db") && i + 1 < args.length) {
+                db = args[i + 1];
+            } else if (args[i].startsWith("--db=")) {
+                db = args[i].substring("--db=".length());
+            }
+        }
+        if (db == null) {
+            db = System.getenv("ORCHESTRATOR_DB");
+        }
+        return db == null || db.isBlank() || db.startsWith("jdbc:sqlite:");
     }
 
     private static boolean isVerbose(String[] args) {

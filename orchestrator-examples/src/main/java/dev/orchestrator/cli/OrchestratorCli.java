@@ -75,9 +75,14 @@ public final class OrchestratorCli implements Callable<Integer> {
         return Redact.url(db);
     }
 
-    /** An orchestrator that is not started: a client of the store. */
+    /**
+     * An orchestrator that is not started: a client of the store. Its node id is never written
+     * (only a started orchestrator registers as a node), so it is set here: the default asks the
+     * JVM for {@code <pid>@<host>}, which resolves the host name, and draws a random suffix from a
+     * freshly seeded {@code SecureRandom}: start-up time a listing does not need.
+     */
     Orchestrator client() {
-        return open(b -> { });
+        return open(b -> b.nodeId("cli-" + ProcessHandle.current().pid()));
     }
 
     /**
