@@ -54,6 +54,8 @@ final class DbSchedulerBaseline implements AutoCloseable {
             """;
 
     private final HikariDataSource pool;
+    /** Counts db-scheduler's JDBC statements and commits, as {@link Stores.Counted} does ours. */
+    final StatementCounter counter = new StatementCounter();
     private final Scheduler scheduler;
     private final OneTimeTask<Void> task;
     private volatile AtomicLongArray started = new AtomicLongArray(1);
@@ -70,7 +72,9 @@ final class DbSchedulerBaseline implements AutoCloseable {
             s.execute(DDL);
         }
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(db.url());
+        org.postgresql.ds.PGSimpleDataSource pg = new org.postgresql.ds.PGSimpleDataSource();
+        pg.setUrl(db.url());
+        config.setDataSource(counter.wrap(pg));
         config.setMaximumPoolSize(threads + 2);
         config.setPoolName("db-scheduler");
         pool = new HikariDataSource(config);

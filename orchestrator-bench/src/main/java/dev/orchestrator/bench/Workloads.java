@@ -394,7 +394,11 @@ final class Workloads {
                 try (BenchDatabase db = BenchDatabase.fresh(storeName, "single_dbs");
                      DbSchedulerBaseline dbs = new DbSchedulerBaseline(db, Settings.HOST_SLOTS)) {
                     dbs.single(Math.min(500, s.singleRuns()), threads); // warm-up
+                    long st0 = dbs.counter.statements();
+                    long tx0 = dbs.counter.transactions();
                     Single.Figures f = dbs.single(s.singleRuns(), threads);
+                    extra.put("db_scheduler_statements_per_run", (dbs.counter.statements() - st0) / (double) s.singleRuns());
+                    extra.put("db_scheduler_commits_per_run", (dbs.counter.transactions() - tx0) / (double) s.singleRuns());
                     theirs = f.perSec();
                     extra.put("db_scheduler_value", theirs);
                     extra.put("ratio_vs_db_scheduler", ours.perSec() / theirs);
