@@ -180,6 +180,9 @@ public final class Main {
             setIfAbsent("org.slf4j.simpleLogger.log.org.flywaydb", "warn");
             setIfAbsent("org.slf4j.simpleLogger.log.org.jooq", "warn");
         }
+        // jOOQ's open-source edition warns on every connection to a PostgreSQL it calls "older than
+        // the dialect supports" (15 and the like); the store's statements work there, so it is noise.
+        setIfAbsent("org.slf4j.simpleLogger.log.org.jooq.impl.DefaultExecuteContext.logVersionSupport", "error");
         setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
         setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss.SSS");
         // jOOQ prints a logo and tips on first use.
