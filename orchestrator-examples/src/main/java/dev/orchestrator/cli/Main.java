@@ -48,16 +48,31 @@ public final class Main {
         PrintWriter outWriter = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter errWriter = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         try {
-            return commandLine(outWriter, errWriter).execute(args);
+            return commandLine(outWriter, errWriter, args).execute(args);
         } finally {
             outWriter.flush();
             errWriter.flush();
         }
     }
 
-    /** The configured picocli command line, writing to {@code out} and {@code err}. */
+    /** The configured picocli command line with every sub-command, writing to {@code out} and {@code err}. */
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, new String[0]);
+    }
+
+    /**
+     * The configured picocli command line for {@code args}: with only the sub-command they name
+     * when they name one (picocli builds each sub-command's model by reflection, a good part of
+     * start-up), else with all of them (help, typos, a missing command).
+     */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
         CommandLine cl = new CommandLine(new OrchestratorCli());
+        String named = namedSubcommand(args);
+        OrchestratorCli.SUBCOMMANDS.forEach((name, create) -> {
+            if (named == null || named.equals(name)) {
+                cl.addSubcommand(name, create.get());
+            }
+        });
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -140,6 +155,29 @@ public final class Main {
             err.flush();
             return code;
         };
+    }
+
+    /**
+     * The sub-command {@code args} name: their first argument that is not an option or an option's
+     * value, if it is a sub-command and no root-level help or version option comes before it;
+     * else {@code null}.
+     */
+    static String namedSubcommand(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--db", "--log-dir" -> i++;
+                case "-h", "--help", "-V", "--version" -> {
+                    return null;
+                }
+                default -> {
+                    if (!a.startsWith("-")) {
+                        return OrchestratorCli.SUBCOMMANDS.containsKey(a) ? a : null;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /** Whether the command's database is SQLite: {@code --db}, else {@code $ORCHESTRATOR_DB}, else the default file. */

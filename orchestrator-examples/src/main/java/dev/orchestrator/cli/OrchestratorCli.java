@@ -24,16 +24,24 @@ import java.util.function.Consumer;
                 "Manage Orchestrator workflows and runs, and run the scheduler.",
                 "State lives in the database given by --db (default: an SQLite file in the current directory)."
         },
-        subcommands = {
-                WorkflowCommand.class,
-                RunCommand.class,
-                TaskCommand.class,
-                ServeCommand.class,
-                // Schedules go here once the library has them: ScheduleCommand.class
-                // ("schedule create <workflow> --cron ... --zone ...", "schedule list|show|delete|pause|resume").
-        },
+        // The sub-commands are added by Main.commandLine: only the one a command line names, as
+        // building each one's model by reflection is a good part of the CLI's start-up.
+        // Schedules go there once the library has them: ScheduleCommand
+        // ("schedule create <workflow> --cron ... --zone ...", "schedule list|show|delete|pause|resume").
         footer = ExitCodes.HELP_FOOTER)
 public final class OrchestratorCli implements Callable<Integer> {
+
+    /** The sub-commands, by name, in the order help lists them. */
+    static final java.util.Map<String, java.util.function.Supplier<Object>> SUBCOMMANDS;
+
+    static {
+        java.util.Map<String, java.util.function.Supplier<Object>> m = new java.util.LinkedHashMap<>();
+        m.put("workflow", WorkflowCommand::new);
+        m.put("run", RunCommand::new);
+        m.put("task", TaskCommand::new);
+        m.put("serve", ServeCommand::new);
+        SUBCOMMANDS = java.util.Collections.unmodifiableMap(m);
+    }
 
     /** The database used when neither {@code --db} nor {@code ORCHESTRATOR_DB} is given. */
     public static final String DEFAULT_DB = "jdbc:sqlite:orchestrator.db";
