@@ -8,7 +8,8 @@
 #   warm-up pass, then --repeats measured passes (default 3); the JSON keeps median, min and max.
 #   single, noop (20 slots) and latency are measured against db-scheduler 16.12.0 on the same
 #   PostgreSQL in the same pass; cli times the orchestrator-examples launcher on SQLite.
-#   environment: BENCH_PG_URL (PostgreSQL base URL), BENCH_POLL_MS (orchestrator poll interval)
+#   environment: BENCH_PG_URL (PostgreSQL base URL), BENCH_POLL_MS (orchestrator poll interval),
+#                BENCH_CLI_BEFORE (an older build's orchestrator launcher, timed beside this one by cli)
 #
 # PostgreSQL is expected on 127.0.0.1:5432 (user postgres, database test); each workload gets its
 # own schema, dropped afterwards. Override with BENCH_PG_URL=jdbc:postgresql://...?user=...
@@ -67,6 +68,8 @@ pg=()
 if [ -n "${BENCH_PG_URL:-}" ]; then pg+=("-Dbench.pg.url=$BENCH_PG_URL"); fi
 # BENCH_POLL_MS: the orchestrators' poll interval (default: the builder's 5 s).
 if [ -n "${BENCH_POLL_MS:-}" ]; then pg+=("-Dbench.pollMillis=$BENCH_POLL_MS"); fi
+# BENCH_CLI_BEFORE: another build's launcher script, timed beside this one by the cli workload.
+if [ -n "${BENCH_CLI_BEFORE:-}" ]; then pg+=("-Dbench.cli.before=$BENCH_CLI_BEFORE"); fi
 # jOOQ's version-mismatch warning on PostgreSQL 15 is noise here (see the CLI's Main).
 exec java -Xmx2g --enable-native-access=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -Dorg.slf4j.simpleLogger.log.org.jooq.impl.DefaultExecuteContext.logVersionSupport=error "${pg[@]}" \

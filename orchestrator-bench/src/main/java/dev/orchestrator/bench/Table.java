@@ -42,7 +42,9 @@ final class Table {
             case "noop" -> r.extra().get("slots") + " slots";
             case "cluster" -> r.extra().get("nodes") + " node(s)";
             case "cli" -> r.extra().get("command") + ": " + num((Double) r.extra().get("wall_ms")) + " ms, RSS "
-                    + num((Double) r.extra().get("max_rss_mb")) + " MB";
+                    + num((Double) r.extra().get("max_rss_mb")) + " MB" + (r.extra().get("before_wall_ms") == null ? ""
+                    : " (before: " + num((Double) r.extra().get("before_wall_ms")) + " ms, RSS "
+                    + num((Double) r.extra().get("before_max_rss_mb")) + " MB)");
             default -> "";
         };
     }

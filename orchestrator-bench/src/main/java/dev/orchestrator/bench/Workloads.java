@@ -549,6 +549,8 @@ final class Workloads {
 
     /** The launcher the cli workload times, from {@code -Dbench.cli} (default: the examples module's script). */
     static final String CLI = System.getProperty("bench.cli", "orchestrator-examples/orchestrator");
+    /** Optionally, an older build's launcher timed in the same pass ({@code -Dbench.cli.before}, bench.sh: BENCH_CLI_BEFORE). */
+    static final String CLI_BEFORE = System.getProperty("bench.cli.before");
 
     /**
      * Wall time of whole {@code orchestrator run list} and {@code orchestrator workflow list}
@@ -587,6 +589,17 @@ final class Workloads {
                 extra.put("runs_in_file", s.cliRuns());
                 extra.put("timed_calls", 5);
                 extra.put("launcher", CLI);
+                if (CLI_BEFORE != null) {
+                    List<String> old = new ArrayList<>(List.of(CLI_BEFORE));
+                    old.addAll(List.of(command.split(" ")));
+                    double[] b = timed(old, env, 5);
+                    extra.put("before_launcher", CLI_BEFORE);
+                    extra.put("before_wall_ms", b[0]);
+                    extra.put("before_wall_ms_min", b[1]);
+                    extra.put("before_wall_ms_max", b[2]);
+                    extra.put("before_max_rss_mb", b[3] < 0 ? null : b[3]);
+                    extra.put("before_over_after", b[0] / t[0]);
+                }
                 boolean runList = command.equals("run list");
                 rows.add(new Result("cli", storeName, 0, t[0] / 1000, null, null, null,
                         "java -version, same JDK (wall ms)", jvm[0], t[0] / jvm[0], "ours / bare JVM",
