@@ -14,13 +14,23 @@ import java.util.Locale;
  * writes the results as JSON.
  *
  * <pre>
- * LoadHarness [--store sqlite|postgres|both] [--quick] [--workloads noop,process,latency,memory,idle,history]
- *             [--process-concurrency N] [--out target/bench-results.json]
+ * LoadHarness [--store sqlite|postgres|both] [--quick] [--workloads single,noop,latency,...]
+ *             [--repeats N] [--process-concurrency N] [--out target/bench-results.json]
  * </pre>
+ *
+ * <p>Each workload runs once at the quick sizes as a warm-up pass (not reported), then
+ * {@code --repeats} times (default 3); each row of the JSON keeps the median of the passes and,
+ * for its headline figures, the minimum and maximum ({@link Repeats}). {@code history} and
+ * {@code cli} do their own warm-up and repeats; {@code memory} and {@code idle} have no warm-up
+ * pass (memory runs in a fresh JVM; idle measures a started, quiet node).
  */
 public final class LoadHarness {
 
-    static final List<String> ALL = List.of("noop", "process", "latency", "memory", "idle", "history");
+    static final List<String> ALL = List.of("single", "noop", "latency", "cluster", "cli", "process", "memory", "idle",
+            "history");
+    /** Workloads that repeat themselves (or are measured in a fresh JVM): no warm-up pass from the harness. */
+    static final List<String> SELF_REPEATING = List.of("history", "cli");
+    static final List<String> NO_WARM_UP = List.of("memory", "idle");
 
     private LoadHarness() {
     }
@@ -30,6 +40,7 @@ public final class LoadHarness {
         boolean quick = false;
         List<String> workloads = ALL;
         int concurrency = 8;
+        Integer repeats = null;
         Path out = Path.of("orchestrator-bench/target/bench-results.json");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -37,10 +48,12 @@ public final class LoadHarness {
                 case "--quick" -> quick = true;
                 case "--workloads" -> workloads = Arrays.asList(args[++i].split(","));
                 case "--process-concurrency" -> concurrency = Integer.parseInt(args[++i]);
+                case "--repeats" -> repeats = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 default -> {
                     System.err.println("unknown argument " + args[i] + "; usage: LoadHarness [--store sqlite|postgres|both]"
-                            + " [--quick] [--workloads " + String.join(",", ALL) + "] [--process-concurrency N] [--out file]");
+                            + " [--quick] [--workloads " + String.join(",", ALL) + "] [--repeats N] [--process-concurrency N]"
+                            + " [--out file]");
                     System.exit(2);
                 }
             }
@@ -56,38 +69,60 @@ public final class LoadHarness {
             default -> throw new IllegalArgumentException("--store must be sqlite, postgres or both, got " + stores);
         };
         Settings settings = quick ? Settings.quick(concurrency) : Settings.full(concurrency);
+        if (repeats != null) {
+            Settings t = settings;
+            settings = new Settings(t.noopRuns(), t.noopPerRun(), t.processTasks(), t.processConcurrency(),
+                    t.latencySeconds(), t.latencyRate(), t.latencyBareSeconds(), t.memoryTasks(), t.idleSeconds(),
+                    t.idleBaseSeconds(), t.historyTasks(), t.singleRuns(), t.smallRuns(), t.smallPerRun(), t.cliRuns(),
+                    repeats);
+        }
         System.err.printf("orchestrator load harness: stores=%s quick=%s workloads=%s%n  settings=%s%n  java %s, %d cpus, poll interval %s%n",
                 storeList, quick, workloads, settings, Runtime.version(), Runtime.getRuntime().availableProcessors(),
                 Workloads.POLL_MILLIS == null ? "default (5 s)" : Workloads.POLL_MILLIS + " ms");
         Workloads w = new Workloads(settings);
+        Workloads warm = new Workloads(settings.warmUp());
         List<Result> results = new ArrayList<>();
         long t0 = System.nanoTime();
         for (String store : storeList) {
             for (String workload : workloads) {
                 System.err.printf("[%s/%s] ...%n", workload, store);
                 long w0 = System.nanoTime();
-                Result r;
+                List<Result> rows;
                 try {
-                    r = switch (workload) {
-                        case "noop" -> w.noop(store);
-                        case "process" -> w.process(store);
-                        case "latency" -> w.latency(store);
-                        case "memory" -> w.memory(store);
-                        case "idle" -> w.idle(store);
-                        case "history" -> w.history(store);
-                        default -> throw new IllegalStateException(workload);
-                    };
+                    if (SELF_REPEATING.contains(workload)) {
+                        rows = run(w, workload, store);
+                    } else {
+                        if (!NO_WARM_UP.contains(workload)) {
+                            System.err.printf("[%s/%s] warm-up pass%n", workload, store);
+                            run(warm, workload, store);
+                        }
+                        List<List<Result>> passes = new ArrayList<>();
+                        for (int i = 0; i < settings.repeats(); i++) {
+                            System.err.printf("[%s/%s] pass %d of %d%n", workload, store, i + 1, settings.repeats());
+                            passes.add(run(w, workload, store));
+                        }
+                        rows = new ArrayList<>();
+                        for (int row = 0; row < passes.getFirst().size(); row++) {
+                            int k = row;
+                            rows.add(Repeats.combine(passes.stream().map(p -> p.get(k)).toList()));
+                        }
+                    }
                 } catch (Exception e) {
                     System.err.printf("[%s/%s] FAILED: %s%n", workload, store, e);
                     e.printStackTrace();
                     String msg = String.valueOf(e.getMessage());
-                    r = new Result(workload, store, 0, 0, null, null, null, "FAILED (see log)", null, null, null,
-                            null, false, java.util.Map.of("error", e.getClass().getSimpleName() + ": "
-                                    + (msg.length() > 300 ? msg.substring(0, 300) + "..." : msg)));
+                    rows = List.of(new Result(workload, store, 0, 0, null, null, null, "FAILED (see log)", null, null,
+                            null, null, false, java.util.Map.of("error", e.getClass().getSimpleName() + ": "
+                                    + (msg.length() > 300 ? msg.substring(0, 300) + "..." : msg))));
                 }
-                results.add(r);
-                System.err.printf("[%s/%s] done in %.1f s: %s%n", workload, store, (System.nanoTime() - w0) / 1e9,
-                        Table.brief(r));
+                results.addAll(rows);
+                for (Result r : rows) {
+                    System.err.printf("[%s/%s] done in %.1f s: %s%n", workload, store, (System.nanoTime() - w0) / 1e9,
+                            Table.brief(r));
+                }
+                // Written after every workload, so a long run that is stopped keeps what it measured.
+                Files.createDirectories(out.toAbsolutePath().getParent());
+                Files.writeString(out, JsonOut.array(results.stream().map(Result::toJson).toList()));
             }
         }
         System.out.println();
@@ -98,5 +133,20 @@ public final class LoadHarness {
         Files.writeString(out, JsonOut.array(results.stream().map(Result::toJson).toList()));
         System.out.println("Wrote " + out);
         System.exit(0);
+    }
+
+    private static List<Result> run(Workloads w, String workload, String store) throws Exception {
+        return switch (workload) {
+            case "single" -> w.single(store);
+            case "noop" -> w.noop(store);
+            case "latency" -> List.of(w.latency(store));
+            case "cluster" -> w.cluster(store);
+            case "cli" -> w.cli(store);
+            case "process" -> List.of(w.process(store));
+            case "memory" -> List.of(w.memory(store));
+            case "idle" -> List.of(w.idle(store));
+            case "history" -> List.of(w.history(store));
+            default -> throw new IllegalStateException(workload);
+        };
     }
 }

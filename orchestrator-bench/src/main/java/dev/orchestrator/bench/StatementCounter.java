@@ -9,6 +9,9 @@ import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -24,6 +27,54 @@ public final class StatementCounter {
     private final LongAdder transactions = new LongAdder();
     private final LongAdder pings = new LongAdder();
     private final LongAdder connections = new LongAdder();
+    /** Per statement text (lists of ? folded), when profiling: executions, nanoseconds, distinct raw texts. */
+    private final Map<String, Entry> byText = new ConcurrentHashMap<>();
+    private volatile boolean profile;
+
+    /** Counts and times of one statement shape. */
+    public static final class Entry {
+        final LongAdder executions = new LongAdder();
+        final LongAdder nanos = new LongAdder();
+        final Map<String, Boolean> texts = new ConcurrentHashMap<>();
+
+        public long executions() {
+            return executions.sum();
+        }
+
+        public long nanos() {
+            return nanos.sum();
+        }
+
+        /** Distinct statement texts of this shape (an IN list of varying length gives several). */
+        public int texts() {
+            return texts.size();
+        }
+    }
+
+    /** Starts recording executions and time per statement text; {@link #resetProfile()} clears them. */
+    public void profile(boolean on) {
+        profile = on;
+    }
+
+    public void resetProfile() {
+        byText.clear();
+    }
+
+    /** Executions per statement shape (whitespace collapsed, lists of {@code ?} folded to {@code ?...}), sorted by text. */
+    public Map<String, Entry> profileByText() {
+        return new TreeMap<>(byText);
+    }
+
+    private void record(String sql, long nanos) {
+        if (sql == null) {
+            sql = "<batch or unknown>";
+        }
+        String shape = sql.replaceAll("\\s+", " ").replaceAll("\\?(\\s*,\\s*\\?)+", "?...").trim();
+        Entry e = byText.computeIfAbsent(shape, k -> new Entry());
+        e.executions.increment();
+        e.nanos.add(nanos);
+        e.texts.putIfAbsent(sql, Boolean.TRUE);
+    }
 
     /** Statements executed (a batch counts once). */
     public long statements() {
@@ -71,26 +122,42 @@ public final class StatementCounter {
                 default -> {
                 }
             }
+            long t0 = System.nanoTime();
             Object r = invoke(target, m, a);
+            if (profile && (m.getName().equals("commit") || m.getName().equals("rollback"))) {
+                record("<" + m.getName() + ">", System.nanoTime() - t0);
+            }
+            String sql = a != null && a.length > 0 && a[0] instanceof String text ? text : null;
             if (r instanceof CallableStatement s) {
-                return statement(CallableStatement.class, s);
+                return statement(CallableStatement.class, s, sql);
             }
             if (r instanceof PreparedStatement s) {
-                return statement(PreparedStatement.class, s);
+                return statement(PreparedStatement.class, s, sql);
             }
             if (r instanceof Statement s) {
-                return statement(Statement.class, s);
+                return statement(Statement.class, s, null);
             }
             return r;
         });
     }
 
-    private <S extends Statement> S statement(Class<S> type, S target) {
+    private <S extends Statement> S statement(Class<S> type, S target, String preparedSql) {
         return proxy(type, target, (p, m, a) -> {
-            if (m.getName().startsWith("execute")) {
-                statements.increment();
+            if (!m.getName().startsWith("execute")) {
+                return invoke(target, m, a);
             }
-            return invoke(target, m, a);
+            statements.increment();
+            if (!profile) {
+                return invoke(target, m, a);
+            }
+            long t0 = System.nanoTime();
+            try {
+                return invoke(target, m, a);
+            } finally {
+                String sql = preparedSql != null ? preparedSql
+                        : a != null && a.length > 0 && a[0] instanceof String text ? text : null;
+                record((m.getName().equals("executeBatch") ? "[batch] " : "") + sql, System.nanoTime() - t0);
+            }
         });
     }
 

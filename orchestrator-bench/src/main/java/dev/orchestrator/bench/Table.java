@@ -35,7 +35,16 @@ final class Table {
                     : num((Double) v) + " B/task, RSS " + num((Double) r.extra().get("rss_mb")) + " MB";
             case "idle" -> (v = r.extra().get("statements_per_sec")) == null ? "-"
                     : num((Double) v) + " stmt/s, " + num((Double) r.extra().get("cpu_pct_of_core")) + " % cpu";
-            case "latency" -> "max " + num((Double) r.extra().get("max_ms")) + " ms";
+            case "latency" -> "max " + num((Double) r.extra().get("max_ms")) + " ms, body p99 "
+                    + num((Double) r.extra().get("body_p99_ms")) + " ms";
+            case "single" -> r.extra().get("threads") + " thread(s), " + num((Double) r.extra().get("statements_per_run"))
+                    + " stmt/run";
+            case "noop" -> r.extra().get("slots") + " slots";
+            case "cluster" -> r.extra().get("nodes") + " node(s)";
+            case "cli" -> r.extra().get("command") + ": " + num((Double) r.extra().get("wall_ms")) + " ms, RSS "
+                    + num((Double) r.extra().get("max_rss_mb")) + " MB" + (r.extra().get("before_wall_ms") == null ? ""
+                    : " (before: " + num((Double) r.extra().get("before_wall_ms")) + " ms, RSS "
+                    + num((Double) r.extra().get("before_max_rss_mb")) + " MB)");
             default -> "";
         };
     }
@@ -53,15 +62,18 @@ final class Table {
         c.add(r.baseline() == null ? "-" : r.baseline());
         c.add(num(r.baselineValue()));
         c.add(num(r.ratio()));
+        c.add(num((Double) r.extra().get("db_scheduler_value")));
+        c.add(num((Double) r.extra().get("ratio_vs_db_scheduler")));
         c.add(r.target() == null ? "-" : r.target());
-        c.add(r.met() == null ? "-" : r.met() ? "yes" : "NO");
+        c.add((r.met() == null ? "-" : r.met() ? "yes" : "NO")
+                + (r.extra().get("target_met_passes") == null ? "" : " (" + r.extra().get("target_met_passes") + ")"));
         return c;
     }
 
     static String render(List<Result> results) {
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("workload", "store", "tasks", "seconds", "tasks/s", "p50 ms", "p99 ms", "other",
-                "baseline", "baseline value", "ratio", "target", "met"));
+                "baseline", "baseline value", "ratio", "db-scheduler", "vs db-scheduler", "target", "met"));
         for (Result r : results) {
             rows.add(row(r));
         }

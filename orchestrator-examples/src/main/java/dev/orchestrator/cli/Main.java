@@ -42,19 +42,37 @@ public final class Main {
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         configureLogging(args);
+        if (usesSqlite(args)) {
+            NativeSqlite.useCachedLibrary();
+        }
         PrintWriter outWriter = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter errWriter = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         try {
-            return commandLine(outWriter, errWriter).execute(args);
+            return commandLine(outWriter, errWriter, args).execute(args);
         } finally {
             outWriter.flush();
             errWriter.flush();
         }
     }
 
-    /** The configured picocli command line, writing to {@code out} and {@code err}. */
+    /** The configured picocli command line with every sub-command, writing to {@code out} and {@code err}. */
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, new String[0]);
+    }
+
+    /**
+     * The configured picocli command line for {@code args}: with only the sub-command they name
+     * when they name one (picocli builds each sub-command's model by reflection, a good part of
+     * start-up), else with all of them (help, typos, a missing command).
+     */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
         CommandLine cl = new CommandLine(new OrchestratorCli());
+        String named = namedSubcommand(args);
+        OrchestratorCli.SUBCOMMANDS.forEach((name, create) -> {
+            if (named == null || named.equals(name)) {
+                cl.addSubcommand(name, create.get());
+            }
+        });
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -139,6 +157,45 @@ public final class Main {
         };
     }
 
+    /**
+     * The sub-command {@code args} name: their first argument that is not an option or an option's
+     * value, if it is a sub-command and no root-level help or version option comes before it;
+     * else {@code null}.
+     */
+    static String namedSubcommand(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--db", "--log-dir" -> i++;
+                case "-h", "--help", "-V", "--version" -> {
+                    return null;
+                }
+                default -> {
+                    if (!a.startsWith("-")) {
+                        return OrchestratorCli.SUBCOMMANDS.containsKey(a) ? a : null;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Whether the command's database is SQLite: {@code --db}, else {@code $ORCHESTRATOR_DB}, else the default file. */
+    static boolean usesSqlite(String[] args) {
+        String db = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--db") && i + 1 < args.length) {
+                db = args[i + 1];
+            } else if (args[i].startsWith("--db=")) {
+                db = args[i].substring("--db=".length());
+            }
+        }
+        if (db == null) {
+            db = System.getenv("ORCHESTRATOR_DB");
+        }
+        return db == null || db.isBlank() || db.startsWith("jdbc:sqlite:");
+    }
+
     private static boolean isVerbose(String[] args) {
         return Arrays.asList(args).contains("--verbose") || Arrays.asList(args).contains("-v");
     }
@@ -161,6 +218,9 @@ public final class Main {
             setIfAbsent("org.slf4j.simpleLogger.log.org.flywaydb", "warn");
             setIfAbsent("org.slf4j.simpleLogger.log.org.jooq", "warn");
         }
+        // jOOQ's open-source edition warns on every connection to a PostgreSQL it calls "older than
+        // the dialect supports" (15 and the like); the store's statements work there, so it is noise.
+        setIfAbsent("org.slf4j.simpleLogger.log.org.jooq.impl.DefaultExecuteContext.logVersionSupport", "error");
         setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
         setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss.SSS");
         // jOOQ prints a logo and tips on first use.

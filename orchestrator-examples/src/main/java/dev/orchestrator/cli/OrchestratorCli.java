@@ -24,15 +24,23 @@ import java.util.function.Consumer;
                 "Manage Orchestrator workflows, runs and schedules, and run the scheduler.",
                 "State lives in the database given by --db (default: an SQLite file in the current directory)."
         },
-        subcommands = {
-                WorkflowCommand.class,
-                RunCommand.class,
-                TaskCommand.class,
-                ScheduleCommand.class,
-                ServeCommand.class,
-        },
+        // The sub-commands are added by Main.commandLine: only the one a command line names, as
+        // building each one's model by reflection is a good part of the CLI's start-up.
         footer = ExitCodes.HELP_FOOTER)
 public final class OrchestratorCli implements Callable<Integer> {
+
+    /** The sub-commands, by name, in the order help lists them. */
+    static final java.util.Map<String, java.util.function.Supplier<Object>> SUBCOMMANDS;
+
+    static {
+        java.util.Map<String, java.util.function.Supplier<Object>> m = new java.util.LinkedHashMap<>();
+        m.put("workflow", WorkflowCommand::new);
+        m.put("run", RunCommand::new);
+        m.put("task", TaskCommand::new);
+        m.put("schedule", ScheduleCommand::new);
+        m.put("serve", ServeCommand::new);
+        SUBCOMMANDS = java.util.Collections.unmodifiableMap(m);
+    }
 
     /** The database used when neither {@code --db} nor {@code ORCHESTRATOR_DB} is given. */
     public static final String DEFAULT_DB = "jdbc:sqlite:orchestrator.db";
@@ -74,9 +82,14 @@ public final class OrchestratorCli implements Callable<Integer> {
         return Redact.url(db);
     }
 
-    /** An orchestrator that is not started: a client of the store. */
+    /**
+     * An orchestrator that is not started: a client of the store. Its node id is never written
+     * (only a started orchestrator registers as a node), so it is set here: the default asks the
+     * JVM for {@code <pid>@<host>}, which resolves the host name, and draws a random suffix from a
+     * freshly seeded {@code SecureRandom}: start-up time a listing does not need.
+     */
     Orchestrator client() {
-        return open(b -> { });
+        return open(b -> b.nodeId("cli-" + ProcessHandle.current().pid()));
     }
 
     /**
