@@ -27,7 +27,7 @@ class StartupTest {
         assertThat(Main.namedSubcommand(new String[]{"rn", "list"})).isNull();
         PrintWriter w = new PrintWriter(new StringWriter());
         assertThat(Main.commandLine(w, w, new String[]{"rn"}).getSubcommands().keySet())
-                .containsExactly("workflow", "run", "task", "serve");
+                .containsExactly("workflow", "run", "task", "schedule", "serve");
         assertThat(Main.commandLine(w, w, new String[]{"run", "list"}).getSubcommands().keySet()).containsExactly("run");
     }
 
