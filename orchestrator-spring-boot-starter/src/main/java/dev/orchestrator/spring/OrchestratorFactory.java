@@ -158,7 +158,7 @@ final class OrchestratorFactory {
         }
         try {
             return b.build();
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) { // a bad value, or two that conflict
             throw new InvalidOrchestratorPropertyException(propertyNamed(e.getMessage()), valueOf(p, e.getMessage()),
                     e.getMessage(), e);
         }
