@@ -393,7 +393,7 @@ class OrchestratorAutoConfigurationTest {
                 {"orchestrator.node-lease=1s", "orchestrator.node-lease", "must be longer than heartbeatInterval"},
                 {"orchestrator.shutdown-timeout=-1s", "orchestrator.shutdown-timeout", "shutdownTimeout must be at least"},
                 {"orchestrator.store.schema=no-dashes", "orchestrator.store.schema", "schema must be 1 to 63 letters"},
-                {"orchestrator.store.table-prefix=app_", "orchestrator.store.table-prefix", "supports only the prefix 'orc_'"},
+                {"orchestrator.store.table-prefix=App-", "orchestrator.store.table-prefix", "tablePrefix must be"},
         };
         for (String[] c : cases) {
             runner().withPropertyValues(c[0]).run(context -> {
