@@ -187,8 +187,8 @@ public class OrchestratorProperties {
         private String schema = "public";
 
         /**
-         * Prefix of the orchestrator's table names. Only the default is accepted by this version of
-         * orchestrator-jdbc.
+         * Prefix of every table, index and constraint the orchestrator creates: lower-case letters,
+         * digits and underscores, starting with a letter, at most 16 characters.
          */
         private String tablePrefix = "orc_";
 
