@@ -63,7 +63,8 @@ final class DefaultOrchestrator implements Orchestrator {
         this.config = config;
         this.ownsStore = config.store() == null;
         this.store = ownsStore ? openStore(config.storeUrl(), config.classLoader()) : config.store();
-        this.executors = new ExecutorRegistry(config.executors(), config.executorConfig(), config.classLoader());
+        this.executors = new ExecutorRegistry(config.executors(), config.executorConfig(), config.classLoader(),
+                store::defaultLogDirectory);
         this.specs = new SpecCache(store);
         this.scheduler = new Scheduler(config, store, executors, specs, waiters);
         this.pruner = config.retention() == null ? null : new Pruner(store, executors, config.retention(), config.clock());

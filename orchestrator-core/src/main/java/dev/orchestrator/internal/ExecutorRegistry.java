@@ -3,13 +3,17 @@ package dev.orchestrator.internal;
 import dev.orchestrator.spi.Executor;
 import dev.orchestrator.spi.ExecutorProvider;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Finds the executor of a type: an instance given to the builder wins; otherwise one created
@@ -23,14 +27,20 @@ final class ExecutorRegistry implements AutoCloseable {
             "cloudrun", "dev.orchestrator:orchestrator-cloudrun",
             "process", "dev.orchestrator:orchestrator-core");
 
+    private static final String LOG_DIRECTORY = "logDirectory";
+
     private final Map<String, Executor> given;
     private final Map<String, ExecutorProvider> providers = new TreeMap<>();
     private final Map<String, Map<String, String>> config;
     private final Map<String, Executor> created = new ConcurrentHashMap<>();
+    /** The store's own log directory, asked for only when a process executor is created. */
+    private final Supplier<Optional<Path>> storeLogDirectory;
 
-    ExecutorRegistry(Map<String, Executor> given, Map<String, Map<String, String>> config, ClassLoader loader) {
+    ExecutorRegistry(Map<String, Executor> given, Map<String, Map<String, String>> config, ClassLoader loader,
+                     Supplier<Optional<Path>> storeLogDirectory) {
         this.given = given;
         this.config = config;
+        this.storeLogDirectory = storeLogDirectory;
         for (ExecutorProvider p : ServiceLoader.load(ExecutorProvider.class, loader)) {
             providers.putIfAbsent(p.type(), p);
         }
@@ -54,8 +64,32 @@ final class ExecutorRegistry implements AutoCloseable {
                         + (artifact != null ? "; add " + artifact + " to the class path" : "")
                         + "; or pass an instance to OrchestratorBuilder.executor(...)");
             }
-            return p.create(config.getOrDefault(t, Map.of()));
+            return p.create(withStoreDefaults(t, config.getOrDefault(t, Map.of())));
         });
+    }
+
+    /**
+     * The process executor's settings, with its log directory defaulting to the store's own, so
+     * logs belong to the store and two stores on one host never share a log name.
+     */
+    private Map<String, String> withStoreDefaults(String type, Map<String, String> settings) {
+        if (!"process".equals(type) || settings.containsKey(LOG_DIRECTORY)) {
+            return settings;
+        }
+        Optional<Path> dir;
+        try {
+            dir = storeLogDirectory.get();
+        } catch (RuntimeException e) {
+            log.warn("the store could not name its log directory ({}); process logs go to the temporary directory",
+                    e.toString());
+            return settings;
+        }
+        if (dir.isEmpty()) {
+            return settings;
+        }
+        Map<String, String> withDir = new HashMap<>(settings);
+        withDir.put(LOG_DIRECTORY, dir.get().toString());
+        return withDir;
     }
 
     /** Calls {@code action} on every executor in use (given or created); an exception of one is logged, not thrown. */

@@ -226,7 +226,8 @@ public final class ProcessExecutor implements Executor {
 
     /** Builds a {@link ProcessExecutor}; each setter checks its value at once. Not thread-safe. */
     public static final class Builder {
-        private Path logDirectory = Path.of(System.getProperty("java.io.tmpdir"), "orchestrator-logs");
+        private Path logDirectory = Path.of(System.getProperty("java.io.tmpdir"),
+                "orchestrator-logs-" + System.getProperty("user.name", "user"));
         private int tailBytes = 4096;
         private long maxLogBytes = 64L << 20;
         private Duration killGrace = Duration.ofSeconds(5);
@@ -235,7 +236,11 @@ public final class ProcessExecutor implements Executor {
         private Builder() {
         }
 
-        /** Where attempt logs go. Default {@code <java.io.tmpdir>/orchestrator-logs}. */
+        /**
+         * Where attempt logs go. Default {@code <java.io.tmpdir>/orchestrator-logs-<user>}; the
+         * process executor an orchestrator creates itself logs in its store's directory instead
+         * (see {@link dev.orchestrator.spi.Store#defaultLogDirectory()}).
+         */
         public Builder logDirectory(Path logDirectory) {
             this.logDirectory = java.util.Objects.requireNonNull(logDirectory, "logDirectory");
             return this;

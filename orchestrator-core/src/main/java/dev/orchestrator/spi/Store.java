@@ -216,6 +216,17 @@ public interface Store extends AutoCloseable {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " does not support re-running runs");
     }
 
+    /**
+     * The directory that belongs to this store, where executors keep the files of its attempts
+     * (the process executor's logs) unless the host chose another: for example beside a SQLite
+     * file. Two stores on one host must not return the same directory. Empty: the store has no
+     * such place, and the orchestrator uses a folder of the temporary directory. The default is
+     * empty.
+     */
+    default java.util.Optional<java.nio.file.Path> defaultLogDirectory() {
+        return java.util.Optional.empty();
+    }
+
     /** Pauses ({@code true}) or resumes a workflow by name; returns whether that changed anything. The default refuses. */
     default boolean setWorkflowPaused(String name, boolean paused, Instant now) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " does not support pausing workflows");

@@ -41,7 +41,8 @@ class SchedulerTickTest {
         var config = new OrchestratorConfig(store, null, Map.of("scripted", executor), Map.of(), 4, 8,
                 Duration.ofSeconds(1), Duration.ofSeconds(60), HEARTBEAT, LEASE, Duration.ofSeconds(1), clock, "node-a",
                 getClass().getClassLoader(), new OrchestratorListener() { }, null);
-        var registry = new ExecutorRegistry(config.executors(), config.executorConfig(), config.classLoader());
+        var registry = new ExecutorRegistry(config.executors(), config.executorConfig(), config.classLoader(),
+                java.util.Optional::empty);
         return new Scheduler(config, store, registry, new SpecCache(store), new RunWaiters(), Runnable::run, () -> 0.0,
                 () -> clock.instant().toEpochMilli() * 1_000_000L);
     }

@@ -55,7 +55,8 @@ public final class OrchestratorCli implements Callable<Integer> {
 
     @Option(names = "--log-dir", paramLabel = "<dir>", defaultValue = "${env:ORCHESTRATOR_LOG_DIR}",
             description = {"Where process tasks write their per-attempt log files.",
-                    "Default: $ORCHESTRATOR_LOG_DIR, else <java.io.tmpdir>/orchestrator-logs."})
+                    "Default: $ORCHESTRATOR_LOG_DIR, else the store's own: <file>.logs beside a SQLite file,",
+                    "~/.orchestrator/logs/<hash> for PostgreSQL."})
     String logDir;
 
     @Option(names = {"-v", "--verbose"}, description = "Show stack traces and library log lines.")

@@ -2,6 +2,7 @@ package dev.orchestrator.cli;
 
 import dev.orchestrator.Orchestrator;
 import dev.orchestrator.dashboard.Dashboard;
+import dev.orchestrator.jdbc.JdbcStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -115,8 +116,8 @@ final class ServeCommand implements Callable<Integer> {
             b = Dashboard.builder().orchestrator(o).host(address.host()).port(address.port())
                     .accessToken(httpToken == null || httpToken.isBlank() ? null : httpToken)
                     .readOnly(httpReadOnly)
-                    .logRoot(Path.of(root.logDir != null && !root.logDir.isBlank() ? root.logDir
-                            : System.getProperty("java.io.tmpdir") + "/orchestrator-logs"));
+                    .logRoot(root.logDir != null && !root.logDir.isBlank() ? Path.of(root.logDir)
+                            : JdbcStore.defaultLogDirectory(root.db).orElse(null));
         } catch (IllegalArgumentException e) {
             throw CliException.badInput("--http: " + e.getMessage());
         }

@@ -89,6 +89,17 @@ public final class JdbcStore implements Store {
                 : JdbcStoreOptions.builder().schema(schema).build());
     }
 
+    /**
+     * The log directory that {@link #open(String) open(jdbcUrl)} gives its store by default (see
+     * {@link #defaultLogDirectory()}), without opening it: for tools that read the logs, such as
+     * the dashboard. Empty for an in-memory SQLite database.
+     */
+    public static Optional<Path> defaultLogDirectory(String jdbcUrl) {
+        return Optional.ofNullable(JdbcEngine.logDirectory(jdbcUrl,
+                Dialect.fromUrl(jdbcUrl) == Dialect.POSTGRESQL ? currentSchema(jdbcUrl) : null,
+                JdbcStoreOptions.defaults().tablePrefix()));
+    }
+
     /** The {@code currentSchema} query parameter of a PostgreSQL URL, or {@code null}. */
     static String currentSchema(String jdbcUrl) {
         int q = jdbcUrl.indexOf('?');
@@ -151,6 +162,16 @@ public final class JdbcStore implements Store {
     @Override
     public WorkflowRow saveWorkflow(String name, String specJson, Instant now) {
         return engine.saveWorkflow(name, specJson, now);
+    }
+
+    /**
+     * Beside a SQLite file ({@code orchestrator.db.logs} for {@code orchestrator.db}); for
+     * PostgreSQL, {@code ~/.orchestrator/logs/<hash>}, the hash naming the database, schema and
+     * table prefix; empty for an in-memory SQLite database.
+     */
+    @Override
+    public Optional<Path> defaultLogDirectory() {
+        return engine.defaultLogDirectory();
     }
 
     @Override

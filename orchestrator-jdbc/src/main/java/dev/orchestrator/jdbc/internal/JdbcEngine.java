@@ -67,6 +67,11 @@ public final class JdbcEngine implements Store {
     private final boolean listen;
     /** Opens the dedicated connection a started node listens on (PostgreSQL). */
     private volatile Callable<Connection> listenConnections;
+    /** The schema and table prefix, which with the URL name this store's default log directory. */
+    private final String schema;
+    private final String tablePrefix;
+    /** The URL this store was opened with; {@code null} when opened on a host's DataSource. */
+    private volatile String openedUrl;
 
     private JdbcEngine(DataSource dataSource, HikariDataSource ownedPool, Dialect dialect, JdbcStoreOptions options) {
         this.ownedPool = ownedPool;
@@ -74,6 +79,8 @@ public final class JdbcEngine implements Store {
                 : new PostgresSupport(options.schema(), options.databaseClock());
         this.db = new Database(dataSource, support.sqlDialect(), support.singleWriter());
         Tables tables = new Tables(support.schema(), options.tablePrefix());
+        this.schema = options.schema();
+        this.tablePrefix = options.tablePrefix();
         var renderer = db.renderer();
         this.workflows = new WorkflowQueries(tables);
         this.runs = new RunQueries(tables);
@@ -103,6 +110,7 @@ public final class JdbcEngine implements Store {
         try {
             JdbcEngine engine = start(pool, pool, dialect, options);
             engine.listenConnections = () -> DriverManager.getConnection(jdbcUrl); // not one of the pool's
+            engine.openedUrl = jdbcUrl;
             LOG.info("Opened {} store at {} with {}, pool size {}", dialect, Pools.redact(jdbcUrl), options,
                     options.poolSize(dialect));
             return engine;
@@ -380,6 +388,18 @@ public final class JdbcEngine implements Store {
     public boolean isWorkflowPaused(String name) {
         requireText(name, "name");
         return db.read("isWorkflowPaused", (ctx, c) -> control.isPaused(ctx, name));
+    }
+
+    /** Beside a SQLite file, or a folder named after the database: see {@link StoreFiles}. */
+    @Override
+    public Optional<Path> defaultLogDirectory() {
+        String url = openedUrl != null ? openedUrl : db.read("defaultLogDirectory", (ctx, c) -> c.getMetaData().getURL());
+        return Optional.ofNullable(url == null ? null : StoreFiles.logDirectory(url, schema, tablePrefix));
+    }
+
+    /** The default log directory of a store at {@code jdbcUrl}: see {@link StoreFiles}. */
+    public static Path logDirectory(String jdbcUrl, String schema, String tablePrefix) {
+        return StoreFiles.logDirectory(jdbcUrl, schema, tablePrefix);
     }
 
     /** On SQLite, one process schedules a file: see {@link SchedulerLock}. */
