@@ -31,6 +31,7 @@ public final class OrchestratorBuilder {
     private Duration heartbeatInterval = Duration.ofSeconds(30);
     private Duration nodeLease = Duration.ofSeconds(90);
     private Duration shutdownTimeout = Duration.ofSeconds(30);
+    private Duration cancelGrace = Duration.ofSeconds(10);
     private Clock clock = Clock.systemUTC();
     private String nodeId;
     private ClassLoader classLoader;
@@ -146,6 +147,18 @@ public final class OrchestratorBuilder {
         return this;
     }
 
+    /**
+     * How long a task that is stopped (cancelled, timed out, or still running when
+     * {@link #shutdownTimeout} has passed) gets to end on its own before its executor forces
+     * it: for process tasks, the time between SIGTERM and SIGKILL to the task's process group.
+     * Passed to {@link Executor#cancel(dev.orchestrator.spi.TaskContext, Duration)}. Not negative.
+     * Default 10 s.
+     */
+    public OrchestratorBuilder cancelGrace(Duration cancelGrace) {
+        this.cancelGrace = atLeast("cancelGrace", cancelGrace, Duration.ZERO);
+        return this;
+    }
+
     /** The clock for every time the orchestrator writes. Default {@link Clock#systemUTC()}. */
     public OrchestratorBuilder clock(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -206,7 +219,7 @@ public final class OrchestratorBuilder {
                 + UUID.randomUUID().toString().substring(0, 8);
         var config = new OrchestratorConfig(store, store == null ? storeUrl : null, Map.copyOf(executors),
                 Map.copyOf(executorConfig), maxConcurrency, batchSize, pollInterval, maxPoll, heartbeatInterval, nodeLease,
-                shutdownTimeout, clock, id, loader, listener, retention);
+                shutdownTimeout, cancelGrace, clock, id, loader, listener, retention);
         return OrchestratorFactory.create(config);
     }
 

@@ -47,7 +47,8 @@ final class Departures {
             ledger.remove(t);
             if (t.context != null) {
                 stopped++;
-                dispatcher.execute(t::cancelQuietly);
+                // Already counted as lost: other nodes may run it now, so no grace.
+                dispatcher.execute(() -> t.cancelQuietly(java.time.Duration.ZERO));
             }
         }
         String id = lease.fence();
@@ -90,7 +91,7 @@ final class Departures {
                 continue;
             }
             if (t.context != null) {
-                t.cancelQuietly();
+                t.cancelQuietly(config.cancelGrace());
             }
             reports.release(t);
         }

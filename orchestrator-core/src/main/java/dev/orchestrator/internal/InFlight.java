@@ -7,6 +7,7 @@ import dev.orchestrator.spi.StatusSink;
 import dev.orchestrator.spi.StatusUpdate;
 import dev.orchestrator.spi.TaskContext;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -70,11 +71,11 @@ final class InFlight implements StatusSink {
         return ctx;
     }
 
-    /** Asks the executor to stop the started attempt; a failure is logged, not thrown. */
-    void cancelQuietly() {
+    /** Asks the executor to stop the started attempt within {@code grace}; a failure is logged, not thrown. */
+    void cancelQuietly(Duration grace) {
         TaskContext ctx = context;
         try {
-            executor.cancel(ctx);
+            executor.cancel(ctx, grace);
         } catch (RuntimeException e) {
             log.warn("cancel of run={} step={} index={} attempt={} failed: {}", ctx.runId(), ctx.step(),
                     ctx.taskIndex(), ctx.attempt(), e.toString());

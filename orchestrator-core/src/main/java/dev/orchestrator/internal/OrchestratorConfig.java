@@ -12,7 +12,7 @@ import java.util.Map;
 public record OrchestratorConfig(Store store, String storeUrl, Map<String, Executor> executors,
                                  Map<String, Map<String, String>> executorConfig, int maxConcurrency, int batchSize,
                                  Duration pollInterval, Duration maxPollInterval, Duration heartbeatInterval, Duration nodeLease,
-                                 Duration shutdownTimeout, Clock clock, String nodeId, ClassLoader classLoader,
+                                 Duration shutdownTimeout, Duration cancelGrace, Clock clock, String nodeId, ClassLoader classLoader,
                                  OrchestratorListener listener, Duration retention) {
 
     /** One line for the start-up log; never contains secrets (executor config values are not printed). */
@@ -20,7 +20,7 @@ public record OrchestratorConfig(Store store, String storeUrl, Map<String, Execu
         return "node=" + nodeId + " store=" + (store != null ? store.getClass().getSimpleName() : redact(storeUrl))
                 + " maxConcurrency=" + maxConcurrency + " batchSize=" + batchSize + " pollInterval=" + pollInterval
                 + " maxPollInterval=" + maxPollInterval + " heartbeatInterval=" + heartbeatInterval + " nodeLease=" + nodeLease
-                + " shutdownTimeout=" + shutdownTimeout + " retention=" + (retention == null ? "keep everything" : retention);
+                + " shutdownTimeout=" + shutdownTimeout + " cancelGrace=" + cancelGrace + " retention=" + (retention == null ? "keep everything" : retention);
     }
 
     /** A URL without its password parameter or user-info password. */

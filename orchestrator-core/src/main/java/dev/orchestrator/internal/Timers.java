@@ -22,7 +22,7 @@ import java.util.Map;
 final class Timers {
 
     private static final Logger log = LoggerFactory.getLogger(Timers.class);
-    /** How long an executor may take to stop a timed-out attempt before the loop ends it itself. */
+    /** How long past the cancel grace an executor may take to report a stopped attempt before the loop ends it itself. */
     static final Duration CANCEL_GRACE = Duration.ofSeconds(30);
     private static final Duration LIMIT_CHECK_INTERVAL = Duration.ofMillis(500);
     private static final Duration HEARTBEAT_RETRY = Duration.ofSeconds(1);
@@ -91,7 +91,7 @@ final class Timers {
     /**
      * Stops the owned attempts the store says were cancelled (on any node): one that has not
      * started ends at once; a started one is stopped through its executor and ends
-     * {@code CANCELLED} when it reports, or after {@link #CANCEL_GRACE} if it never does.
+     * {@code CANCELLED} when it reports, or after the cancel grace and {@link #CANCEL_GRACE} if it never does.
      */
     private void stopCancelled(Instant now) {
         Map<Long, Integer> requested;
@@ -109,7 +109,7 @@ final class Timers {
                 continue;
             }
             if (t.userCancelled) {
-                if (now.isAfter(t.cancelledAt.plus(CANCEL_GRACE))) {
+                if (now.isAfter(t.cancelledAt.plus(config.cancelGrace()).plus(CANCEL_GRACE))) {
                     forced.add(t);
                 }
                 continue;
@@ -126,14 +126,14 @@ final class Timers {
         // One call per executor: a cancelled run of many tasks is stopped in a few system calls.
         toStop.forEach((executor, contexts) -> dispatcher.execute(() -> {
             try {
-                executor.cancelAll(contexts);
+                executor.cancelAll(contexts, config.cancelGrace());
             } catch (RuntimeException e) {
                 log.warn("cancel of {} attempts failed: {}", contexts.size(), e.toString());
             }
         }));
         for (InFlight t : forced) {
             reports.end(t, AttemptOutcome.CANCELLED, null, "cancelled; the executor did not stop it within "
-                    + CANCEL_GRACE, null, now);
+                    + config.cancelGrace().plus(CANCEL_GRACE), null, now);
         }
     }
 
@@ -243,7 +243,7 @@ final class Timers {
 
     /**
      * Asks the executor to stop each started attempt past its timeout or heartbeat timeout, and
-     * ends it as timed out itself when the executor has not within {@link #CANCEL_GRACE}.
+     * ends it as timed out itself when the executor has not within the cancel grace and {@link #CANCEL_GRACE}.
      */
     private void enforceLimits(Instant now) {
         List<InFlight> forced = new ArrayList<>();
@@ -252,7 +252,7 @@ final class Timers {
                 continue; // not started yet, or cancelled by a user (see stopCancelled)
             }
             if (t.cancelledAt != null) {
-                if (now.isAfter(t.cancelledAt.plus(CANCEL_GRACE))) {
+                if (now.isAfter(t.cancelledAt.plus(config.cancelGrace()).plus(CANCEL_GRACE))) {
                     forced.add(t);
                 }
                 continue;
@@ -266,12 +266,12 @@ final class Timers {
             if (reason != null) {
                 t.cancelledAt = now;
                 t.cancelReason = reason;
-                dispatcher.execute(t::cancelQuietly);
+                dispatcher.execute(() -> t.cancelQuietly(config.cancelGrace()));
             }
         }
         for (InFlight t : forced) {
             reports.end(t, AttemptOutcome.TIMED_OUT, null, t.cancelReason + "; the executor did not stop it within "
-                    + CANCEL_GRACE, null, now);
+                    + config.cancelGrace().plus(CANCEL_GRACE), null, now);
         }
     }
 }

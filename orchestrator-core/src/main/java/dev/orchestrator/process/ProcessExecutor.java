@@ -172,14 +172,26 @@ public final class ProcessExecutor implements Executor {
         }
     }
 
+    /** Stops the attempt with this executor's {@code killGrace}. */
     @Override
     public void cancel(TaskContext task) {
-        cancelAll(List.of(task));
+        cancelAll(List.of(task), killGrace);
     }
 
-    /** Sends SIGTERM to the groups of these attempts with one {@code kill}, and SIGKILL after the grace period. */
+    /** Stops the attempts with this executor's {@code killGrace}. */
     @Override
     public void cancelAll(List<TaskContext> tasks) {
+        cancelAll(tasks, killGrace);
+    }
+
+    @Override
+    public void cancel(TaskContext task, Duration grace) {
+        cancelAll(List.of(task), grace);
+    }
+
+    /** Sends SIGTERM to the groups of these attempts with one {@code kill}, and SIGKILL after {@code grace}. */
+    @Override
+    public void cancelAll(List<TaskContext> tasks, Duration grace) {
         List<ProcessHandle> leaders = new java.util.ArrayList<>(tasks.size());
         for (TaskContext task : tasks) {
             Process p = running.get(task.taskId());
@@ -195,7 +207,7 @@ public final class ProcessExecutor implements Executor {
         }
         ProcessGroups.signalAll(leaders, "TERM");
         // Members that ignore SIGTERM, or outlive their leader, are killed after the grace period.
-        timer.schedule(() -> ProcessGroups.signalAll(leaders, "KILL"), killGrace.toMillis(), TimeUnit.MILLISECONDS);
+        timer.schedule(() -> ProcessGroups.signalAll(leaders, "KILL"), grace.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Passes the renewal to this executor's watchdog, which stops every task process if no renewal comes in time. */

@@ -69,6 +69,22 @@ public interface Executor extends AutoCloseable {
         }
     }
 
+    /**
+     * Stops an attempt, giving it {@code grace} to end on its own before it is forced: the
+     * process executor sends SIGTERM to the task's process group, then SIGKILL once the grace
+     * has passed. The orchestrator calls this for timeouts, cancels and shutdown, with its
+     * {@code cancelGrace} setting. The attempt still reports how it ended. The default calls
+     * {@link #cancel(TaskContext)}, for executors whose stop has no grace (a remote cancel).
+     */
+    default void cancel(TaskContext task, java.time.Duration grace) {
+        cancel(task);
+    }
+
+    /** Stops several attempts with {@code grace}; see {@link #cancel(TaskContext, java.time.Duration)}. The default calls {@link #cancelAll(List)}. */
+    default void cancelAll(List<TaskContext> tasks, java.time.Duration grace) {
+        cancelAll(tasks);
+    }
+
     /** Whether {@link #adopt} can follow an execution started by another node. Default {@code false}. */
     default boolean canAdopt() {
         return false;

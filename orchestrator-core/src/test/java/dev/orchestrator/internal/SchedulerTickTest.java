@@ -39,7 +39,7 @@ class SchedulerTickTest {
     private Scheduler scheduler(StepSpec.Builder step) {
         store.saveWorkflow("wf", SpecCodec.toJson(WorkflowSpec.of("wf", step)), T0);
         var config = new OrchestratorConfig(store, null, Map.of("scripted", executor), Map.of(), 4, 8,
-                Duration.ofSeconds(1), Duration.ofSeconds(60), HEARTBEAT, LEASE, Duration.ofSeconds(1), clock, "node-a",
+                Duration.ofSeconds(1), Duration.ofSeconds(60), HEARTBEAT, LEASE, Duration.ofSeconds(1), Duration.ofSeconds(1), clock, "node-a",
                 getClass().getClassLoader(), new OrchestratorListener() { }, null);
         var registry = new ExecutorRegistry(config.executors(), config.executorConfig(), config.classLoader(),
                 java.util.Optional::empty);
@@ -147,13 +147,15 @@ class SchedulerTickTest {
         tickAt(Duration.ZERO);
         tickAt(Duration.ofSeconds(11));
         assertThat(executor.cancelled).hasSize(1);
+        assertThat(executor.graces).containsExactly(Duration.ofSeconds(1));
 
-        runUntil(Duration.ofSeconds(11).plus(Timers.CANCEL_GRACE));
+        // The cancel grace (1 s here) and then the report slack pass before the loop gives up on the executor.
+        runUntil(Duration.ofSeconds(12).plus(Timers.CANCEL_GRACE));
         assertThat(store.written(TaskUpdate.Kind.ENDED)).isEmpty();
-        tickAt(Duration.ofSeconds(12).plus(Timers.CANCEL_GRACE));
+        tickAt(Duration.ofSeconds(13).plus(Timers.CANCEL_GRACE));
         TaskUpdate ended = store.written(TaskUpdate.Kind.ENDED).getFirst();
         assertThat(ended.outcome()).isEqualTo(AttemptOutcome.TIMED_OUT);
-        assertThat(ended.error()).isEqualTo("timed out after PT10S; the executor did not stop it within PT30S");
+        assertThat(ended.error()).isEqualTo("timed out after PT10S; the executor did not stop it within PT31S");
     }
 
     @Test

@@ -23,6 +23,7 @@ final class ScriptedExecutor implements Executor {
     final List<TaskContext> adopted = new ArrayList<>();
     boolean stopsWhenCancelled = true;
     final List<Duration> renewals = new ArrayList<>();
+    final List<Duration> graces = new ArrayList<>();
 
     @Override
     public String type() {
@@ -42,6 +43,12 @@ final class ScriptedExecutor implements Executor {
         if (stopsWhenCancelled) {
             sinks.get(task.taskId()).report(StatusUpdate.failed(143, "terminated", null));
         }
+    }
+
+    @Override
+    public void cancel(TaskContext task, Duration grace) {
+        graces.add(grace);
+        cancel(task);
     }
 
     @Override

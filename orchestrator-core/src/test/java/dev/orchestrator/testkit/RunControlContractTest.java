@@ -124,6 +124,30 @@ public abstract class RunControlContractTest {
     }
 
     @Test
+    void aCancelledTaskThatIgnoresSigtermIsKilledAfterTheOrchestratorsCancelGrace() throws Exception {
+        // The executor's own grace is a minute: only the orchestrator's 300 ms grace, passed
+        // through Executor.cancel(task, grace), can end this run within the test's deadline.
+        Path terms = dir.resolve("terms");
+        Orchestrator o = open(Orchestrator.builder().store(store)
+                .executorConfig("process", Map.of("logDirectory", dir.resolve("logs").toString(),
+                        "killGraceMillis", "60000"))
+                .cancelGrace(Duration.ofMillis(300))
+                .pollInterval(Duration.ofMillis(200)), true);
+        o.register(WorkflowSpec.of("stubborn", StepSpec.process("s", "/bin/sh", "-c",
+                "trap 'echo term >> " + terms + "' TERM; while :; do sleep 0.05; done")));
+        RunHandle run = o.trigger("stubborn");
+        await("the task running", Duration.ofSeconds(30), () -> running(o, run.id()).size() == 1);
+        long pid = pid(running(o, run.id()).get(0));
+
+        run.cancel();
+        RunInfo done = run.await(Duration.ofSeconds(20));
+
+        assertThat(done.status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(Files.readString(terms)).as("SIGTERM came first").contains("term");
+        await("the process gone", Duration.ofSeconds(5), () -> !alive(pid));
+    }
+
+    @Test
     void aCancelIssuedThroughAnotherOrchestratorReachesTheNodeThatRunsTheTasks() throws Exception {
         Orchestrator node = open(builder().maxConcurrency(20), true);
         Orchestrator client = open(builder(), false);
