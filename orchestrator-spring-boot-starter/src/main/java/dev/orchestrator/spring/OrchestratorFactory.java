@@ -142,6 +142,10 @@ final class OrchestratorFactory {
         set("orchestrator.heartbeat-interval", p.getHeartbeatInterval(), b::heartbeatInterval);
         set("orchestrator.node-lease", p.getNodeLease(), b::nodeLease);
         set("orchestrator.shutdown-timeout", shutdownTimeout, b::shutdownTimeout);
+        set("orchestrator.cancel-grace", p.getCancelGrace(), b::cancelGrace);
+        if (p.getRetention() != null) {
+            set("orchestrator.retention", p.getRetention(), b::retention);
+        }
         for (Map.Entry<String, Map<String, String>> e : p.getExecutor().entrySet()) {
             set("orchestrator.executor." + e.getKey(), e.getValue(), config -> b.executorConfig(e.getKey(), config));
         }

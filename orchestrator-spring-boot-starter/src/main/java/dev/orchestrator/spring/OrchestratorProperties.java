@@ -60,6 +60,18 @@ public class OrchestratorProperties {
      */
     private Duration shutdownTimeout = Duration.ofSeconds(25);
 
+    /**
+     * How long a stopped task (cancelled, timed out, or still running at shutdown) gets to end on its own
+     * before its executor forces it: for process tasks, the time between SIGTERM and SIGKILL. Not negative.
+     */
+    private Duration cancelGrace = Duration.ofSeconds(10);
+
+    /**
+     * How long ended runs are kept: older ones are deleted with their tasks, attempts and log files, in
+     * small batches off the scheduler's thread. At least one minute. Unset keeps everything.
+     */
+    private Duration retention;
+
     private final Scheduler scheduler = new Scheduler();
 
     private final Store store = new Store();
@@ -132,6 +144,22 @@ public class OrchestratorProperties {
 
     public void setNodeLease(Duration nodeLease) {
         this.nodeLease = nodeLease;
+    }
+
+    public Duration getCancelGrace() {
+        return cancelGrace;
+    }
+
+    public void setCancelGrace(Duration cancelGrace) {
+        this.cancelGrace = cancelGrace;
+    }
+
+    public Duration getRetention() {
+        return retention;
+    }
+
+    public void setRetention(Duration retention) {
+        this.retention = retention;
     }
 
     public Duration getShutdownTimeout() {

@@ -22,6 +22,7 @@ class ConfigurationMetadataTest {
                 "orchestrator.enabled", "orchestrator.node-id", "orchestrator.max-concurrency",
                 "orchestrator.batch-size", "orchestrator.poll-interval", "orchestrator.max-poll-interval",
                 "orchestrator.heartbeat-interval", "orchestrator.node-lease", "orchestrator.shutdown-timeout",
+                "orchestrator.cancel-grace", "orchestrator.retention",
                 "orchestrator.scheduler.enabled", "orchestrator.store.schema", "orchestrator.store.table-prefix",
                 "orchestrator.store.migrate", "orchestrator.executor",
                 "management.health.orchestrator.enabled", "management.info.orchestrator.enabled");
@@ -37,6 +38,7 @@ class ConfigurationMetadataTest {
                 Map.entry("orchestrator.heartbeat-interval", "30s"),
                 Map.entry("orchestrator.node-lease", "90s"),
                 Map.entry("orchestrator.shutdown-timeout", "25s"),
+                Map.entry("orchestrator.cancel-grace", "10s"),
                 Map.entry("orchestrator.scheduler.enabled", true),
                 Map.entry("orchestrator.store.schema", "public"),
                 Map.entry("orchestrator.store.table-prefix", "orc_"),

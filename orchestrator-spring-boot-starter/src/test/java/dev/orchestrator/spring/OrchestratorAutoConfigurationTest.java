@@ -179,6 +179,8 @@ class OrchestratorAutoConfigurationTest {
                         "orchestrator.heartbeat-interval=1s",
                         "orchestrator.node-lease=3s",
                         "orchestrator.shutdown-timeout=20s",
+                        "orchestrator.cancel-grace=3s",
+                        "orchestrator.retention=2h",
                         "spring.lifecycle.timeout-per-shutdown-phase=5s",
                         "orchestrator.scheduler.enabled=true",
                         "orchestrator.store.schema=ignored_on_sqlite",
@@ -199,6 +201,8 @@ class OrchestratorAutoConfigurationTest {
                     assertThat(p.getHeartbeatInterval()).isEqualTo(Duration.ofSeconds(1));
                     assertThat(p.getNodeLease()).isEqualTo(Duration.ofSeconds(3));
                     assertThat(p.getShutdownTimeout()).isEqualTo(Duration.ofSeconds(20));
+                    assertThat(p.getCancelGrace()).isEqualTo(Duration.ofSeconds(3));
+                    assertThat(p.getRetention()).isEqualTo(Duration.ofHours(2));
                     assertThat(p.getScheduler().isEnabled()).isTrue();
                     assertThat(p.getStore().getSchema()).isEqualTo("ignored_on_sqlite");
                     assertThat(p.getStore().getTablePrefix()).isEqualTo("orc_");
@@ -209,7 +213,7 @@ class OrchestratorAutoConfigurationTest {
                     // What reached the builder: its start-up line, and the provider's configuration.
                     assertThat(output).contains("node=node-7 store=JdbcStore maxConcurrency=7 batchSize=3 "
                             + "pollInterval=PT0.25S maxPollInterval=PT2S heartbeatInterval=PT1S nodeLease=PT3S "
-                            + "shutdownTimeout=PT4S");
+                            + "shutdownTimeout=PT4S cancelGrace=PT3S retention=PT2H");
                     assertThat(RecordingExecutorProvider.lastConfig).isEqualTo(executorConfig);
                     assertThat(context.getBean(OrchestratorLifecycle.class).nodeId()).isEqualTo("node-7");
                 });
@@ -392,6 +396,8 @@ class OrchestratorAutoConfigurationTest {
                 {"orchestrator.heartbeat-interval=-1s", "orchestrator.heartbeat-interval", "heartbeatInterval must be at least"},
                 {"orchestrator.node-lease=1s", "orchestrator.node-lease", "must be longer than heartbeatInterval"},
                 {"orchestrator.shutdown-timeout=-1s", "orchestrator.shutdown-timeout", "shutdownTimeout must be at least"},
+                {"orchestrator.cancel-grace=-1s", "orchestrator.cancel-grace", "cancelGrace must be at least"},
+                {"orchestrator.retention=10s", "orchestrator.retention", "retention must be at least"},
                 {"orchestrator.store.schema=no-dashes", "orchestrator.store.schema", "schema must be 1 to 63 letters"},
                 {"orchestrator.store.table-prefix=App-", "orchestrator.store.table-prefix", "tablePrefix must be"},
         };
