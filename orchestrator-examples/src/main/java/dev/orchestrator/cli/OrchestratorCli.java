@@ -122,4 +122,19 @@ public final class OrchestratorCli implements Callable<Integer> {
                     + ": " + Redact.text(Errors.rootMessage(e), db), e);
         }
     }
+
+    /**
+     * Runs {@code action} on a client for the {@code kind} named {@code name} (a workflow or a
+     * schedule) and prints {@code kind 'name' done}; exits NOT_FOUND if the action found nothing.
+     */
+    int actOnNamed(String kind, String name, java.util.function.Predicate<Orchestrator> action, String done) {
+        try (Orchestrator o = client()) {
+            if (!action.test(o)) {
+                throw CliException.notFound(kind + " '" + name + "' not found");
+            }
+            out().printf("%s '%s' %s%n", kind, name, done);
+            out().flush();
+            return ExitCodes.OK;
+        }
+    }
 }

@@ -175,14 +175,7 @@ final class ScheduleCommand implements Callable<Integer> {
     @Command(name = "pause", mixinStandardHelpOptions = true, description = "Pause a schedule: it fires nothing until resumed.",
             footer = ExitCodes.HELP_FOOTER)
     int pause(@Parameters(paramLabel = "<name>", description = "Schedule name.") String name) {
-        try (Orchestrator o = root.client()) {
-            if (!o.pauseSchedule(name)) {
-                throw CliException.notFound("schedule '" + name + "' not found");
-            }
-            root.out().printf("schedule '%s' paused%n", name);
-            root.out().flush();
-            return ExitCodes.OK;
-        }
+        return root.actOnNamed("schedule", name, o -> o.pauseSchedule(name), "paused");
     }
 
     @Command(name = "resume", mixinStandardHelpOptions = true,
@@ -203,13 +196,6 @@ final class ScheduleCommand implements Callable<Integer> {
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a schedule; its runs stay.",
             footer = ExitCodes.HELP_FOOTER)
     int delete(@Parameters(paramLabel = "<name>", description = "Schedule name.") String name) {
-        try (Orchestrator o = root.client()) {
-            if (!o.deleteSchedule(name)) {
-                throw CliException.notFound("schedule '" + name + "' not found");
-            }
-            root.out().printf("schedule '%s' deleted%n", name);
-            root.out().flush();
-            return ExitCodes.OK;
-        }
+        return root.actOnNamed("schedule", name, o -> o.deleteSchedule(name), "deleted");
     }
 }

@@ -197,14 +197,7 @@ final class WorkflowCommand implements Callable<Integer> {
             description = "Delete a workflow: it can no longer be triggered; its runs and history stay.",
             footer = ExitCodes.HELP_FOOTER)
     int delete(@Parameters(paramLabel = "<name>", description = "Workflow name.") String name) {
-        try (Orchestrator o = root.client()) {
-            if (!o.deleteWorkflow(name)) {
-                throw CliException.notFound("workflow '" + name + "' not found");
-            }
-            root.out().printf("workflow '%s' deleted%n", name);
-            root.out().flush();
-            return ExitCodes.OK;
-        }
+        return root.actOnNamed("workflow", name, o -> o.deleteWorkflow(name), "deleted");
     }
 
     @Command(name = "pause", mixinStandardHelpOptions = true,
