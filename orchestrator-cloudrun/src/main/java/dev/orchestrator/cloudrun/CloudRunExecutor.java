@@ -131,6 +131,40 @@ public final class CloudRunExecutor implements Executor {
         engine.cancel(task);
     }
 
+    /**
+     * Refuses run parameters that no task of a step of this type could start with: a value longer
+     * than Cloud Run's 32,768 bytes, or more variables than its 1,000 with the step's environment
+     * and the orchestrator's own. (Parameters reach the container as
+     * {@code ORCHESTRATOR_PARAM_k}, so they never take a reserved name.) The job's own
+     * variables are counted at dispatch, once GetJob has read them.
+     *
+     * @throws IllegalArgumentException naming the parameter and the limit
+     */
+    @Override
+    public void validateParameters(JobSpec job, java.util.Map<String, String> parameters) {
+        EnvLimits.checkParameters(job, parameters);
+    }
+
+    /**
+     * Returns {@code true}: each attempt reports when its Cloud Run task leaves PENDING, so the
+     * step's timeout counts from the task's own start, not from dispatch (a batch runs only up to
+     * its job's parallelism at once; the rest queue).
+     */
+    @Override
+    public boolean reportsStart() {
+        return true;
+    }
+
+    /**
+     * Returns {@code true}: a dispatched attempt whose node died before recording the execution
+     * name is looked for by its launch key among the job's newest executions, and followed if
+     * found (no second execution is started), else released.
+     */
+    @Override
+    public boolean adoptsUnnamed() {
+        return true;
+    }
+
     /** Returns {@code true} when batching: attempts claimed together share one execution. */
     @Override
     public boolean groupsTasks() {

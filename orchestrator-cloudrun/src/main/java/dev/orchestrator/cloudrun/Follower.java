@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,17 +72,21 @@ final class Follower {
 
     /**
      * Adds an attempt to the tracker of {@code name}, creating and following one (taking a slot
-     * even if none is free) when there is none.
+     * even if none is free) when there is none. {@code offset} is the orchestrator index of Cloud
+     * Run task 0 as stored with the attempt, or -1 if unknown (then it is read from the execution).
      */
-    void join(String name, Dispatch dispatch) {
+    void join(String name, Dispatch dispatch, int offset) {
         while (true) {
             var created = new boolean[1];
             Tracker t = trackers.computeIfAbsent(name, n -> {
                 created[0] = true;
-                Tracker adopted = tracker(n, -1);
+                Tracker adopted = tracker(n, offset);
                 adopted.adopted = true;
                 return adopted;
             });
+            if (t.offset < 0 && offset >= 0) {
+                t.offset = offset;
+            }
             if (t.add(dispatch)) {
                 if (created[0]) {
                     slots.forceAcquire();
@@ -137,6 +142,7 @@ final class Follower {
             if (t.offset < 0 && !resolveOffset(t, ex)) {
                 return;
             }
+            reportStarts(t, ex);
             if (ex.getTaskCount() > 0 && ex.getSucceededCount() >= ex.getTaskCount()) {
                 // Every task succeeded: no need to list them.
                 finish(t, d -> StatusUpdate.succeeded(0, null));
@@ -177,7 +183,7 @@ final class Follower {
     private void readFailed(Tracker t, ApiException e) {
         boolean notFound = e.getStatusCode().getCode() == StatusCode.Code.NOT_FOUND;
         if (notFound && (t.seen || t.adopted)) {
-            finish(t, d -> StatusUpdate.failed(null, lost(t.name), null));
+            finish(t, d -> StatusUpdate.lost(lost(t.name)));
             return;
         }
         long now = System.nanoTime();
@@ -201,7 +207,11 @@ final class Follower {
                 + "attempt is unknown";
     }
 
-    /** Stops following a running execution: cancels it, so nothing runs that nobody follows, and fails its attempts. */
+    /**
+     * Stops following a running execution: cancels it, so nothing runs that nobody follows, and
+     * reports its attempts lost (their outcome is unknown; the core runs them again within the
+     * step's lost budget).
+     */
     private void giveUp(Tracker t, String error) {
         String why;
         try {
@@ -212,9 +222,9 @@ final class Follower {
         } catch (RuntimeException e) {
             why = error + "; cancelling the execution failed too: " + e;
         }
-        String message = why;
+        String message = "lost: " + why;
         LOG.warn("{}", message);
-        finish(t, d -> StatusUpdate.failed(null, message, null));
+        finish(t, d -> StatusUpdate.lost(message));
     }
 
     private Duration next(Duration d) {
@@ -244,6 +254,53 @@ final class Follower {
             for (Dispatch d : t.snapshot()) {
                 d.sink().report(StatusUpdate.heartbeat());
             }
+        }
+    }
+
+    /**
+     * Tells each member when its Cloud Run task left PENDING (the core's timeout counts from
+     * there). When every task of an execution this node started has started, all at once (no
+     * read); while tasks queue behind the job's parallelism, or for an adopted execution (whose
+     * tasks may have started long before this node saw them), from a listing with each task's
+     * start time, read again only when the number of started tasks or of waiting members changed.
+     */
+    private void reportStarts(Tracker t, Execution ex) throws InterruptedException {
+        List<Dispatch> waiting = t.notStarted();
+        if (waiting.isEmpty()) {
+            return;
+        }
+        int started = ex.getRunningCount() + ex.getSucceededCount() + ex.getFailedCount() + ex.getCancelledCount();
+        boolean all = started >= ex.getTaskCount() || ex.hasCompletionTime();
+        boolean unchanged = started == t.lastStartedCount && waiting.size() == t.lastWaiting;
+        if (all && (!t.adopted || unchanged)) {
+            waiting.forEach(d -> started(t, d, null));
+            return;
+        }
+        if (started == 0 || unchanged) {
+            return;
+        }
+        Map<Integer, Task> byIndex;
+        try {
+            byIndex = lister.all(t.name, threads::closed);
+        } catch (CallFailed e) {
+            LOG.debug("{}", e.getMessage()); // listed again at the next poll
+            return;
+        }
+        for (Dispatch d : waiting) {
+            Task task = byIndex.get(d.task().taskIndex() - t.offset);
+            if (task != null && task.hasStartTime()) {
+                started(t, d, Instant.ofEpochSecond(task.getStartTime().getSeconds(), task.getStartTime().getNanos()));
+            } else if (task != null && task.hasCompletionTime()) {
+                started(t, d, null);
+            }
+        }
+        t.lastStartedCount = started;
+        t.lastWaiting = t.notStarted().size();
+    }
+
+    private static void started(Tracker t, Dispatch d, Instant at) {
+        if (t.markStarted(d)) {
+            d.sink().report(at == null ? StatusUpdate.started() : StatusUpdate.started(at));
         }
     }
 

@@ -35,6 +35,12 @@ final class Tracker {
     long lastDetachCheck = -1;
     /** Whether a poll has read the execution. */
     boolean seen;
+    /** Started count (running and ended tasks) at the last listing for starts, or -1. */
+    int lastStartedCount = -1;
+    /** Members still waiting for their start after that listing, or -1. */
+    int lastWaiting = -1;
+    /** Orchestrator indexes of members told that their task started. */
+    private final Set<Integer> startReported = new HashSet<>();
     /** Whether the execution was adopted (started elsewhere). */
     volatile boolean adopted;
 
@@ -50,6 +56,7 @@ final class Tracker {
             return false;
         }
         members.put(d.task().taskIndex(), d);
+        startReported.remove(d.task().taskIndex());
         return true;
     }
 
@@ -65,6 +72,16 @@ final class Tracker {
         members.remove(task.taskIndex());
         detached.add(task.taskIndex() - offset);
         return d;
+    }
+
+    /** The members not yet told that their task started. */
+    synchronized List<Dispatch> notStarted() {
+        return members.values().stream().filter(d -> !startReported.contains(d.task().taskIndex())).toList();
+    }
+
+    /** Records that {@code d} was told its task started; false if it was already. */
+    synchronized boolean markStarted(Dispatch d) {
+        return members.get(d.task().taskIndex()) == d && startReported.add(d.task().taskIndex());
     }
 
     /** Whether no attempt waits for this execution any more. */

@@ -460,6 +460,7 @@ class CloudRunApiRulesTest {
         second.adopt(withExecution(task(37, 0, 2, CloudRunExecutorTest.SPEC), name), adopted);
 
         assertThat(adopted.awaitEnd(CloudRunExecutorTest.WAIT)).isTrue();
+        assertThat(adopted.end().kind()).isEqualTo(StatusUpdate.Kind.LOST);
         assertThat(adopted.end().error()).startsWith("lost: ").contains(name).contains("NOT_FOUND")
                 .contains("1,000 completed executions");
     }
