@@ -48,9 +48,17 @@ import java.util.List;
  * ({@code PERMISSION_DENIED}, {@code INVALID_ARGUMENT}, ...) fail the attempts at once with the
  * API's message.
  *
- * <p><b>Cancel and adopt.</b> {@link #cancel} cancels the attempt's whole execution, so every
- * task batched with it ends too. {@link #adopt} follows an execution that another node (or an
- * earlier instance) started; attempts of one execution share one poll.
+ * <p><b>Starts.</b> Each attempt reports {@code STARTED} when its Cloud Run task leaves PENDING
+ * ({@link #reportsStart()}), so the step's timeout counts from the task's own start even when
+ * the batch queues behind the job's parallelism.
+ *
+ * <p><b>Cancel and adopt.</b> {@link #cancel} detaches the attempt; the execution is cancelled
+ * once no attempt waits for it (see there). {@link #adopt} follows an execution that another node
+ * (or an earlier instance) started, matching its Cloud Run tasks by the launch id stored with
+ * each attempt as its executor state; attempts of one execution share one poll. An attempt whose
+ * node died before recording the execution name is looked up by its launch id
+ * ({@link #adoptsUnnamed()}). An adopted execution that no longer exists (retention), or one that
+ * cannot be followed, reports its attempts {@code LOST}.
  *
  * <p>Create with {@link #builder()}, or let the orchestrator find {@link CloudRunExecutorProvider}.
  * Thread-safe.

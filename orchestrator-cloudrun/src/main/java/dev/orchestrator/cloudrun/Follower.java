@@ -142,7 +142,7 @@ final class Follower {
             if (t.offset < 0 && !resolveOffset(t, ex)) {
                 return;
             }
-            reportStarts(t, ex);
+            reportProgress(t, ex);
             if (ex.getTaskCount() > 0 && ex.getSucceededCount() >= ex.getTaskCount()) {
                 // Every task succeeded: no need to list them.
                 finish(t, d -> StatusUpdate.succeeded(0, null));
@@ -259,24 +259,25 @@ final class Follower {
 
     /**
      * Tells each member when its Cloud Run task left PENDING (the core's timeout counts from
-     * there). When every task of an execution this node started has started, all at once (no
-     * read); while tasks queue behind the job's parallelism, or for an adopted execution (whose
-     * tasks may have started long before this node saw them), from a listing with each task's
-     * start time, read again only when the number of started tasks or of waiting members changed.
+     * there) and, for members with a timeout, when it succeeded while the execution runs on
+     * (else a task that ended early would pass its deadline while its siblings still run). When
+     * every task of an execution this node started has started, starts are told at once (no
+     * read); while tasks queue behind the job's parallelism, for an adopted execution (whose tasks
+     * may have started long before this node saw them), or when more tasks succeeded, from a
+     * listing with each task's start time and result, read again only when those counts changed.
      */
-    private void reportStarts(Tracker t, Execution ex) throws InterruptedException {
+    private void reportProgress(Tracker t, Execution ex) throws InterruptedException {
         List<Dispatch> waiting = t.notStarted();
-        if (waiting.isEmpty()) {
-            return;
-        }
         int started = ex.getRunningCount() + ex.getSucceededCount() + ex.getFailedCount() + ex.getCancelledCount();
         boolean all = started >= ex.getTaskCount() || ex.hasCompletionTime();
         boolean unchanged = started == t.lastStartedCount && waiting.size() == t.lastWaiting;
-        if (all && (!t.adopted || unchanged)) {
+        if (!waiting.isEmpty() && all && (!t.adopted || unchanged)) {
             waiting.forEach(d -> started(t, d, null));
-            return;
+            waiting = List.of();
         }
-        if (started == 0 || unchanged) {
+        boolean listStarts = !waiting.isEmpty() && started > 0 && !unchanged;
+        boolean listSuccesses = t.timed && !ex.hasCompletionTime() && ex.getSucceededCount() > t.lastSucceeded;
+        if (!listStarts && !listSuccesses) {
             return;
         }
         Map<Integer, Task> byIndex;
@@ -286,16 +287,31 @@ final class Follower {
             LOG.debug("{}", e.getMessage()); // listed again at the next poll
             return;
         }
-        for (Dispatch d : waiting) {
+        for (Dispatch d : t.snapshot()) {
             Task task = byIndex.get(d.task().taskIndex() - t.offset);
-            if (task != null && task.hasStartTime()) {
+            if (task == null) {
+                continue;
+            }
+            if (task.hasStartTime()) {
                 started(t, d, Instant.ofEpochSecond(task.getStartTime().getSeconds(), task.getStartTime().getNanos()));
-            } else if (task != null && task.hasCompletionTime()) {
+            } else if (task.hasCompletionTime()) {
                 started(t, d, null);
+            }
+            if (t.timed && d.task().deadline() != null && succeeded(task) && t.endEarly(d)) {
+                attempts.forget(d.task());
+                d.sink().report(StatusUpdate.succeeded(0, null));
             }
         }
         t.lastStartedCount = started;
         t.lastWaiting = t.notStarted().size();
+        t.lastSucceeded = ex.getSucceededCount();
+    }
+
+    /** Whether a listed task has ended with success for good. */
+    private static boolean succeeded(Task task) {
+        return task.hasCompletionTime() && task.hasLastAttemptResult()
+                && task.getLastAttemptResult().getStatus().getCode() == 0
+                && task.getLastAttemptResult().getExitCode() == 0;
     }
 
     private static void started(Tracker t, Dispatch d, Instant at) {

@@ -39,6 +39,10 @@ final class Tracker {
     int lastStartedCount = -1;
     /** Members still waiting for their start after that listing, or -1. */
     int lastWaiting = -1;
+    /** Succeeded count at the last listing for early successes. */
+    int lastSucceeded;
+    /** Whether a member has a deadline: its success is then reported as soon as a listing shows it. */
+    volatile boolean timed;
     /** Orchestrator indexes of members told that their task started. */
     private final Set<Integer> startReported = new HashSet<>();
     /** Whether the execution was adopted (started elsewhere). */
@@ -57,6 +61,9 @@ final class Tracker {
         }
         members.put(d.task().taskIndex(), d);
         startReported.remove(d.task().taskIndex());
+        if (d.task().deadline() != null) {
+            timed = true;
+        }
         return true;
     }
 
@@ -82,6 +89,11 @@ final class Tracker {
     /** Records that {@code d} was told its task started; false if it was already. */
     synchronized boolean markStarted(Dispatch d) {
         return members.get(d.task().taskIndex()) == d && startReported.add(d.task().taskIndex());
+    }
+
+    /** Removes {@code d}, whose outcome is reported before the execution ends; false if it is no member. */
+    synchronized boolean endEarly(Dispatch d) {
+        return members.remove(d.task().taskIndex(), d);
     }
 
     /** Whether no attempt waits for this execution any more. */

@@ -1,6 +1,14 @@
 package dev.orchestrator.cloudrun;
 
 import com.google.protobuf.util.Timestamps;
+import dev.orchestrator.JobSpec;
+import dev.orchestrator.Orchestrator;
+import dev.orchestrator.RunInfo;
+import dev.orchestrator.RunStatus;
+import dev.orchestrator.StepSpec;
+import dev.orchestrator.TaskStatus;
+import dev.orchestrator.WorkflowSpec;
+import dev.orchestrator.jdbc.JdbcStore;
 import dev.orchestrator.spi.Dispatch;
 import dev.orchestrator.spi.StatusUpdate;
 import dev.orchestrator.spi.TaskContext;
@@ -9,7 +17,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -123,6 +133,31 @@ class CloudRunResumeTest {
                     d.task().taskIndex()).isAfterOrEqualTo(created.plusMillis(300L * wave));
         }
         assertAllSucceeded(ds);
+    }
+
+    @Test
+    void aStepTimeoutShorterThanTheQueueOfItsBatchTimesOutNoTaskThatKeepsIt(@TempDir Path dir) throws Exception {
+        // 8 tasks in one execution, 2 at a time, 400 ms each: the last pair starts 1.2 s after
+        // dispatch and the execution ends after 1.6 s, yet each task keeps the step's 1.5 s timeout
+        // counted from its own start (the first pair's success is read before the execution ends).
+        fake.job(CloudRunExecutorTest.JOB, new FakeCloudRun.FakeJob(2, 1, 0, 600, 0, List.of("worker")));
+        fake.taskDuration(Duration.ofMillis(400));
+        try (JdbcStore store = JdbcStore.sqlite(dir.resolve("queued.db"));
+             CloudRunExecutor executor = fake.executorBuilder().build();
+             Orchestrator o = Orchestrator.builder().store(store).executor(executor).maxConcurrency(64).batchSize(8)
+                     .build()) {
+            o.start();
+            o.register(WorkflowSpec.of("queued", StepSpec.builder("render", "cloudrun")
+                    .job(JobSpec.options(java.util.Map.of("job", CloudRunExecutorTest.JOB))).tasks(8)
+                    .timeout(Duration.ofMillis(1500))));
+
+            RunInfo done = o.trigger("queued").await(WAIT);
+
+            assertThat(o.tasks(done.id())).allSatisfy(t -> assertThat(t.status()).as("%s", t)
+                    .isEqualTo(TaskStatus.SUCCEEDED));
+            assertThat(done.status()).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(fake.executions()).hasSize(1);
+        }
     }
 
     @Test
