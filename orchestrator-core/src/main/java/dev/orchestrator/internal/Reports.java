@@ -128,11 +128,14 @@ final class Reports {
 
     /**
      * An executor reported the attempt lost: it runs again at once while the step's budget of
-     * lost attempts allows (the earlier lost attempts the store counted at take-over, and this
-     * one), else the task fails saying why.
+     * lost attempts allows, else the task fails saying why. Earlier lost attempts are those the
+     * store counted at take-over; after a plain claim (which does not count them) at least those
+     * its attempt number implies, since all earlier attempts but the retry policy's failures were
+     * lost: so an executor that keeps reporting LOST cannot run a task forever.
      */
     private void lost(InFlight t, String error, String tail, Instant now) {
-        int lost = t.claim.lostAttempts() + 1;
+        int earlier = Math.max(t.claim.lostAttempts(), t.claim.attempt() - t.step.retry().maxAttempts());
+        int lost = earlier + 1;
         int max = t.step.maxLostAttempts();
         boolean again = lost <= max;
         String why = (error == null ? "lost" : error) + (again ? "" : "; lost " + lost + " times, more than the step's "

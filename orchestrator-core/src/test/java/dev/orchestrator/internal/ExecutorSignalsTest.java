@@ -179,6 +179,22 @@ class ExecutorSignalsTest {
     }
 
     @Test
+    void lostReportsOfFreshClaimsCannotRunATaskForever() {
+        schedulerFor(step().maxLostAttempts(3)); // one attempt allowed to fail: attempts 2.. follow losses
+        store.claimable.add(new ClaimedTask(1, 1, 1, 0, 1, 5, TaskStatus.DISPATCHED, null, Map.of(), T0, null));
+        tickAt(Duration.ZERO);
+
+        executor.sinks.get(1L).report(StatusUpdate.lost("lost: gave up following"));
+        tickAt(Duration.ofSeconds(1));
+
+        assertThat(store.written(TaskUpdate.Kind.ENDED)).singleElement().satisfies(u -> {
+            assertThat(u.outcome()).isEqualTo(AttemptOutcome.LOST);
+            assertThat(u.retryAt()).as("attempt 5 implies 4 earlier losses: over the budget of 3").isNull();
+            assertThat(u.error()).contains("lost 5 times").contains("maxLostAttempts (3)");
+        });
+    }
+
+    @Test
     void aLostReportOfAUserCancelledAttemptEndsItCancelled() {
         schedulerFor(step());
         executor.stopsWhenCancelled = false;
