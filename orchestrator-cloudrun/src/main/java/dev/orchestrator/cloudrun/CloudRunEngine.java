@@ -29,6 +29,7 @@ final class CloudRunEngine implements AutoCloseable {
     private final Follower follower;
     private final Canceller canceller;
     private final Launcher launcher;
+    private final OrphanLookup orphans;
 
     /** An engine over the given clients, which it closes on {@link #close()}. */
     CloudRunEngine(Settings settings, Clients clients) {
@@ -40,6 +41,7 @@ final class CloudRunEngine implements AutoCloseable {
                 this::cancelExecution);
         this.canceller = new Canceller(clients, calls, threads, attempts, follower);
         this.launcher = new Launcher(settings, clients, calls, slots, attempts, follower, canceller);
+        this.orphans = new OrphanLookup(new LaunchLookup(clients, calls));
     }
 
     /** Whether several tasks may share one execution. */
@@ -81,19 +83,58 @@ final class CloudRunEngine implements AutoCloseable {
         canceller.cancel(task);
     }
 
-    /** Follows an existing execution for one attempt; attempts of one execution share one poll. */
+    /**
+     * Follows an existing execution for one attempt; attempts of one execution share one poll.
+     * The index offset comes from the launch key stored with the attempt (its executor state);
+     * only an attempt stored without one (an older version's) has it read from the execution.
+     * Without an execution name, looks for the execution the attempt may have started (see
+     * {@link OrphanLookup}) and follows it, or reports the attempt released if there is none.
+     */
     void adopt(TaskContext task, StatusSink sink) {
         String name = task.executionName();
-        if (name == null || !ExecutionName.isParsableFrom(name)) {
-            sink.report(StatusUpdate.failed(null, "cannot adopt: executionName must be a Cloud Run execution name "
-                    + "projects/P/locations/L/jobs/J/executions/E, got '" + name + "'", null));
-            return;
-        }
         if (threads.closed()) {
             sink.report(StatusUpdate.failed(null, "the cloudrun executor is closed", null));
             return;
         }
-        follower.join(name, new Dispatch(task, sink));
+        if (name == null) {
+            if (!threads.execute(() -> adoptUnnamed(task, sink))) {
+                sink.report(StatusUpdate.failed(null, "the cloudrun executor is closed", null));
+            }
+            return;
+        }
+        if (!ExecutionName.isParsableFrom(name)) {
+            sink.report(StatusUpdate.failed(null, "cannot adopt: executionName must be a Cloud Run execution name "
+                    + "projects/P/locations/L/jobs/J/executions/E, got '" + name + "'", null));
+            return;
+        }
+        LaunchKey key = LaunchKey.parse(task.executorState());
+        follower.join(name, new Dispatch(task, sink), key != null && key.runs(task) ? key.offset() : -1);
+    }
+
+    private void adoptUnnamed(TaskContext task, StatusSink sink) {
+        String job;
+        try {
+            job = JobOptions.parse(task.job()).job().toString();
+        } catch (IllegalArgumentException e) {
+            sink.report(StatusUpdate.failed(null, e.getMessage(), null));
+            return;
+        }
+        try {
+            OrphanLookup.Found found = orphans.find(job, task, threads::closed);
+            if (found == null) {
+                sink.report(StatusUpdate.released());
+                return;
+            }
+            LOG.info("run {} step {} task {} attempt {}: its node died before recording execution {}; following it",
+                    task.runId(), task.step(), task.taskIndex(), task.attempt(), found.name());
+            sink.report(StatusUpdate.running(found.name(), null, found.key().toString()));
+            follower.join(found.name(), new Dispatch(task, sink), found.key().offset());
+        } catch (CallFailed e) {
+            sink.report(StatusUpdate.lost("lost: could not look for the Cloud Run execution this attempt may have "
+                    + "started before its node died: " + e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closing: the scheduler recovers the attempt
+        }
     }
 
     /** Stops following and starting; executions keep running in Cloud Run. Closes the clients. */
@@ -108,5 +149,10 @@ final class CloudRunEngine implements AutoCloseable {
             LOG.info("cloudrun executor closed; {} execution(s) keep running in Cloud Run and can be adopted", left);
         }
         clients.close();
+    }
+
+    /** See {@link Launcher#startsPaused()}. */
+    boolean startsPaused() {
+        return launcher.startsPaused();
     }
 }

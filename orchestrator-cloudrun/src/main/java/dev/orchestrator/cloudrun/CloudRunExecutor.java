@@ -48,9 +48,17 @@ import java.util.List;
  * ({@code PERMISSION_DENIED}, {@code INVALID_ARGUMENT}, ...) fail the attempts at once with the
  * API's message.
  *
- * <p><b>Cancel and adopt.</b> {@link #cancel} cancels the attempt's whole execution, so every
- * task batched with it ends too. {@link #adopt} follows an execution that another node (or an
- * earlier instance) started; attempts of one execution share one poll.
+ * <p><b>Starts.</b> Each attempt reports {@code STARTED} when its Cloud Run task leaves PENDING
+ * ({@link #reportsStart()}), so the step's timeout counts from the task's own start even when
+ * the batch queues behind the job's parallelism.
+ *
+ * <p><b>Cancel and adopt.</b> {@link #cancel} detaches the attempt; the execution is cancelled
+ * once no attempt waits for it (see there). {@link #adopt} follows an execution that another node
+ * (or an earlier instance) started, matching its Cloud Run tasks by the launch id stored with
+ * each attempt as its executor state; attempts of one execution share one poll. An attempt whose
+ * node died before recording the execution name is looked up by its launch id
+ * ({@link #adoptsUnnamed()}). An adopted execution that no longer exists (retention), or one that
+ * cannot be followed, reports its attempts {@code LOST}.
  *
  * <p>Create with {@link #builder()}, or let the orchestrator find {@link CloudRunExecutorProvider}.
  * Thread-safe.
@@ -131,6 +139,40 @@ public final class CloudRunExecutor implements Executor {
         engine.cancel(task);
     }
 
+    /**
+     * Refuses run parameters that no task of a step of this type could start with: a value longer
+     * than Cloud Run's 32,768 bytes, or more variables than its 1,000 with the step's environment
+     * and the orchestrator's own. (Parameters reach the container as
+     * {@code ORCHESTRATOR_PARAM_k}, so they never take a reserved name.) The job's own
+     * variables are counted at dispatch, once GetJob has read them.
+     *
+     * @throws IllegalArgumentException naming the parameter and the limit
+     */
+    @Override
+    public void validateParameters(JobSpec job, java.util.Map<String, String> parameters) {
+        EnvLimits.checkParameters(job, parameters);
+    }
+
+    /**
+     * Returns {@code true}: each attempt reports when its Cloud Run task leaves PENDING, so the
+     * step's timeout counts from the task's own start, not from dispatch (a batch runs only up to
+     * its job's parallelism at once; the rest queue).
+     */
+    @Override
+    public boolean reportsStart() {
+        return true;
+    }
+
+    /**
+     * Returns {@code true}: a dispatched attempt whose node died before recording the execution
+     * name is looked for by its launch key among the job's newest executions, and followed if
+     * found (no second execution is started), else released.
+     */
+    @Override
+    public boolean adoptsUnnamed() {
+        return true;
+    }
+
     /** Returns {@code true} when batching: attempts claimed together share one execution. */
     @Override
     public boolean groupsTasks() {
@@ -160,5 +202,10 @@ public final class CloudRunExecutor implements Executor {
     @Override
     public void close() {
         engine.close();
+    }
+
+    /** Whether every start of this node is paused after RunJob answered RESOURCE_EXHAUSTED. */
+    boolean startsPaused() {
+        return engine.startsPaused();
     }
 }

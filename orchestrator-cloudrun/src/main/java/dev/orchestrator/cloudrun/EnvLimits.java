@@ -8,6 +8,11 @@ final class EnvLimits {
 
     /** Most variables in one container, the job's own included. */
     static final int MAX_VARIABLES = 1000;
+    /**
+     * Variables the executor adds besides the step's and the parameters: run id, workflow, step,
+     * task count, attempt, index offset and launch id.
+     */
+    static final int ORCHESTRATOR_VARIABLES = 7;
     /** Longest value, in bytes (UTF-8). */
     static final int MAX_VALUE_BYTES = 32_768;
 
@@ -55,5 +60,31 @@ final class EnvLimits {
                     + "Cloud Run allows at most " + MAX_VARIABLES;
         }
         return null;
+    }
+
+    /**
+     * Refuses, at trigger, parameters that would break every task of a step of {@code job}:
+     * a value over {@link #MAX_VALUE_BYTES}, a reserved resulting name, or more variables than
+     * {@link #MAX_VARIABLES} with the step's environment and the orchestrator's own.
+     *
+     * @throws IllegalArgumentException naming the parameter and the rule
+     */
+    static void checkParameters(dev.orchestrator.JobSpec job, Map<String, String> parameters) {
+        for (var e : parameters.entrySet()) {
+            String name = dev.orchestrator.spi.TaskEnvironment.PARAM_PREFIX + e.getKey();
+            String error = check(name, e.getValue());
+            if (error != null) {
+                throw new IllegalArgumentException("parameter '" + e.getKey() + "' cannot reach a Cloud Run task: "
+                        + error);
+            }
+        }
+        var names = new java.util.HashSet<>(job.environment().keySet());
+        parameters.keySet().forEach(k -> names.add(dev.orchestrator.spi.TaskEnvironment.PARAM_PREFIX + k));
+        int total = names.size() + ORCHESTRATOR_VARIABLES;
+        if (total > MAX_VARIABLES) {
+            throw new IllegalArgumentException(parameters.size() + " parameters are too many for a Cloud Run task: "
+                    + "with the step's environment and the orchestrator's own variables its container would have "
+                    + total + " environment variables; Cloud Run allows at most " + MAX_VARIABLES);
+        }
     }
 }

@@ -39,6 +39,7 @@ final class Follower {
     private final Attempts attempts;
     private final Consumer<String> cancelExecution;
     private final TaskLister lister;
+    private final TaskProgress progress;
     /** Executions being followed, by name. */
     private final ConcurrentHashMap<String, Tracker> trackers = new ConcurrentHashMap<>();
 
@@ -46,6 +47,7 @@ final class Follower {
              Attempts attempts, Consumer<String> cancelExecution) {
         this.cancelExecution = cancelExecution;
         this.lister = new TaskLister(clients, calls);
+        this.progress = new TaskProgress(lister, attempts, threads::closed);
         this.settings = settings;
         this.clients = clients;
         this.calls = calls;
@@ -71,17 +73,21 @@ final class Follower {
 
     /**
      * Adds an attempt to the tracker of {@code name}, creating and following one (taking a slot
-     * even if none is free) when there is none.
+     * even if none is free) when there is none. {@code offset} is the orchestrator index of Cloud
+     * Run task 0 as stored with the attempt, or -1 if unknown (then it is read from the execution).
      */
-    void join(String name, Dispatch dispatch) {
+    void join(String name, Dispatch dispatch, int offset) {
         while (true) {
             var created = new boolean[1];
             Tracker t = trackers.computeIfAbsent(name, n -> {
                 created[0] = true;
-                Tracker adopted = tracker(n, -1);
+                Tracker adopted = tracker(n, offset);
                 adopted.adopted = true;
                 return adopted;
             });
+            if (t.offset < 0 && offset >= 0) {
+                t.offset = offset;
+            }
             if (t.add(dispatch)) {
                 if (created[0]) {
                     slots.forceAcquire();
@@ -137,6 +143,7 @@ final class Follower {
             if (t.offset < 0 && !resolveOffset(t, ex)) {
                 return;
             }
+            progress.report(t, ex);
             if (ex.getTaskCount() > 0 && ex.getSucceededCount() >= ex.getTaskCount()) {
                 // Every task succeeded: no need to list them.
                 finish(t, d -> StatusUpdate.succeeded(0, null));
@@ -177,7 +184,7 @@ final class Follower {
     private void readFailed(Tracker t, ApiException e) {
         boolean notFound = e.getStatusCode().getCode() == StatusCode.Code.NOT_FOUND;
         if (notFound && (t.seen || t.adopted)) {
-            finish(t, d -> StatusUpdate.failed(null, lost(t.name), null));
+            finish(t, d -> StatusUpdate.lost(lost(t.name)));
             return;
         }
         long now = System.nanoTime();
@@ -201,7 +208,11 @@ final class Follower {
                 + "attempt is unknown";
     }
 
-    /** Stops following a running execution: cancels it, so nothing runs that nobody follows, and fails its attempts. */
+    /**
+     * Stops following a running execution: cancels it, so nothing runs that nobody follows, and
+     * reports its attempts lost (their outcome is unknown; the core runs them again within the
+     * step's lost budget).
+     */
     private void giveUp(Tracker t, String error) {
         String why;
         try {
@@ -212,9 +223,9 @@ final class Follower {
         } catch (RuntimeException e) {
             why = error + "; cancelling the execution failed too: " + e;
         }
-        String message = why;
+        String message = "lost: " + why;
         LOG.warn("{}", message);
-        finish(t, d -> StatusUpdate.failed(null, message, null));
+        finish(t, d -> StatusUpdate.lost(message));
     }
 
     private Duration next(Duration d) {

@@ -6,7 +6,6 @@ import dev.orchestrator.spi.TaskContext;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 
 /** A group of attempts started as one execution, from its hand-over until its execution is followed. */
 final class Launch {
@@ -15,8 +14,13 @@ final class Launch {
     final List<Dispatch> members;
     /** The orchestrator index of Cloud Run task 0. */
     final int offset;
-    /** Put into the execution's environment, to find it after an ambiguous RunJob error. */
-    final String launchId = UUID.randomUUID().toString();
+    /** Its identity (see {@link LaunchKey}). */
+    final LaunchKey key;
+    /**
+     * Put into the execution's environment, to find it after an ambiguous RunJob error or at a
+     * take-over; and stored with each attempt as its executor state, to adopt it.
+     */
+    final String launchId;
     volatile String executionName;
     /** Set after a RunJob error that may have started an execution anyway. */
     volatile boolean ambiguous;
@@ -29,6 +33,8 @@ final class Launch {
         this.job = job;
         this.members = members;
         this.offset = members.get(0).task().taskIndex();
+        this.key = LaunchKey.of(members.get(0).task(), members.size());
+        this.launchId = key.toString();
     }
 
     /**

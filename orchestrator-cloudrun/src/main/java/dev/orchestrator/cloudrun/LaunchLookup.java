@@ -30,6 +30,23 @@ final class LaunchLookup {
 
     /** The name of the execution of {@code job} started with {@code launchId}, or null if there is none. */
     String find(String job, String launchId, BooleanSupplier abandon) throws CallFailed, InterruptedException {
+        String[] found = {null};
+        scan(job, SEARCHED, abandon, ex -> {
+            if (launchId.equals(launchIdOf(ex))) {
+                found[0] = ex.getName();
+                return true;
+            }
+            return false;
+        });
+        return found[0];
+    }
+
+    /**
+     * Reads the newest executions of {@code job}, at most about {@code max}, until {@code stop}
+     * says it found what it looked for.
+     */
+    void scan(String job, int max, BooleanSupplier abandon, java.util.function.Predicate<Execution> stop)
+            throws CallFailed, InterruptedException {
         String token = "";
         int seen = 0;
         do {
@@ -38,17 +55,17 @@ final class LaunchLookup {
             ListExecutionsResponse page = calls.read("ListExecutions of " + job, () -> clients.listExecutions(request),
                     abandon);
             for (Execution ex : page.getExecutionsList()) {
-                if (launchId.equals(launchIdOf(ex))) {
-                    return ex.getName();
+                if (stop.test(ex)) {
+                    return;
                 }
             }
             seen += page.getExecutionsCount();
             token = page.getNextPageToken();
-        } while (!token.isEmpty() && seen < SEARCHED);
-        return null;
+        } while (!token.isEmpty() && seen < max);
     }
 
-    private static String launchIdOf(Execution ex) {
+    /** The {@link CloudRunExecutor#LAUNCH_ID} in an execution's environment, or null. */
+    static String launchIdOf(Execution ex) {
         for (Container c : ex.getTemplate().getContainersList()) {
             for (EnvVar e : c.getEnvList()) {
                 if (e.getName().equals(CloudRunExecutor.LAUNCH_ID)) {

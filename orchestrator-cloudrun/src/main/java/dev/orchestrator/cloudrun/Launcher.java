@@ -78,7 +78,9 @@ final class Launcher {
             LOG.debug("started {} for {} task(s) from index {} of run {} step {}", name, launch.members.size(),
                     launch.offset, launch.members.get(0).task().runId(), launch.members.get(0).task().step());
             for (Dispatch d : tracker.snapshot()) {
-                d.sink().report(StatusUpdate.running(name, null));
+                // The launch id holds the index offset: stored with the attempt, it lets a node adopt
+                // the execution without reading its overrides back.
+                d.sink().report(StatusUpdate.running(name, null, launch.launchId));
             }
             follower.follow(tracker);
             if (tracker.empty()) {
@@ -159,5 +161,10 @@ final class Launcher {
         for (Dispatch d : group) {
             d.sink().report(StatusUpdate.failed(null, error, null));
         }
+    }
+
+    /** Whether every start of this node is paused after a RESOURCE_EXHAUSTED answer. */
+    boolean startsPaused() {
+        return gate.paused();
     }
 }

@@ -19,6 +19,12 @@ final class StartGate {
         this.initialNanos = initial.toNanos();
         this.maxNanos = max.toNanos();
         this.nextPause = initialNanos;
+        this.pausedUntil = System.nanoTime(); // nanoTime has an arbitrary origin: 0 could lie in the future
+    }
+
+    /** Whether starts are paused now. */
+    synchronized boolean paused() {
+        return pausedUntil - System.nanoTime() > 0;
     }
 
     /** Waits while starts are paused. */

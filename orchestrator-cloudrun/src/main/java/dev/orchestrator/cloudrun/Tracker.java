@@ -35,6 +35,16 @@ final class Tracker {
     long lastDetachCheck = -1;
     /** Whether a poll has read the execution. */
     boolean seen;
+    /** Started count (running and ended tasks) at the last listing for starts, or -1. */
+    int lastStartedCount = -1;
+    /** Members still waiting for their start after that listing, or -1. */
+    int lastWaiting = -1;
+    /** Succeeded count at the last listing for early successes. */
+    int lastSucceeded;
+    /** Whether a member has a deadline: its success is then reported as soon as a listing shows it. */
+    volatile boolean timed;
+    /** Orchestrator indexes of members told that their task started. */
+    private final Set<Integer> startReported = new HashSet<>();
     /** Whether the execution was adopted (started elsewhere). */
     volatile boolean adopted;
 
@@ -50,6 +60,10 @@ final class Tracker {
             return false;
         }
         members.put(d.task().taskIndex(), d);
+        startReported.remove(d.task().taskIndex());
+        if (d.task().deadline() != null) {
+            timed = true;
+        }
         return true;
     }
 
@@ -65,6 +79,21 @@ final class Tracker {
         members.remove(task.taskIndex());
         detached.add(task.taskIndex() - offset);
         return d;
+    }
+
+    /** The members not yet told that their task started. */
+    synchronized List<Dispatch> notStarted() {
+        return members.values().stream().filter(d -> !startReported.contains(d.task().taskIndex())).toList();
+    }
+
+    /** Records that {@code d} was told its task started; false if it was already. */
+    synchronized boolean markStarted(Dispatch d) {
+        return members.get(d.task().taskIndex()) == d && startReported.add(d.task().taskIndex());
+    }
+
+    /** Removes {@code d}, whose outcome is reported before the execution ends; false if it is no member. */
+    synchronized boolean endEarly(Dispatch d) {
+        return members.remove(d.task().taskIndex(), d);
     }
 
     /** Whether no attempt waits for this execution any more. */

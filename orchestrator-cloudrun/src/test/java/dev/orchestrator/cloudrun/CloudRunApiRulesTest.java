@@ -427,7 +427,8 @@ class CloudRunApiRulesTest {
         var executor = executor(fake.executorBuilder().batching(false).retryBackoff(pause, Duration.ofSeconds(1)));
         var first = dispatches(55, 0, 1, 1);
         executor.startAll(first);
-        CloudRunExecutorTest.await("the first RunJob refused", () -> !fake.runJobCalls().isEmpty());
+        // The fake records the call before the executor reads the answer: wait until it has paused.
+        CloudRunExecutorTest.await("the first RunJob refused and starts paused", executor::startsPaused);
         long refusedAt = fake.runJobCalls().get(0).nanoTime();
         var later = dispatches(56, 0, 3, 3);
         executor.startAll(later);
@@ -460,6 +461,7 @@ class CloudRunApiRulesTest {
         second.adopt(withExecution(task(37, 0, 2, CloudRunExecutorTest.SPEC), name), adopted);
 
         assertThat(adopted.awaitEnd(CloudRunExecutorTest.WAIT)).isTrue();
+        assertThat(adopted.end().kind()).isEqualTo(StatusUpdate.Kind.LOST);
         assertThat(adopted.end().error()).startsWith("lost: ").contains(name).contains("NOT_FOUND")
                 .contains("1,000 completed executions");
     }

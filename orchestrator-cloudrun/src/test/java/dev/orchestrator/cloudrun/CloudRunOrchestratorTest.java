@@ -35,6 +35,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * End to end through the public {@link Orchestrator} API: a SQLite store in a temporary
@@ -329,5 +330,35 @@ class CloudRunOrchestratorTest {
             assertThat(ran).as("attempt of task %d ran %s for a timeout of %s", t.taskIndex(), ran, timeout)
                     .isLessThan(timeout.plus(lease).plusMillis(1500));
         }
+    }
+
+    @Test
+    void parametersThatNoCloudRunTaskCouldStartWithAreRefusedAtTriggerAndNothingIsWritten() throws Exception {
+        JdbcStore store = own(JdbcStore.sqlite(dir.resolve("params.db")));
+        Orchestrator orchestrator = own(Orchestrator.builder().store(store)
+                .executor(own(fake.executorBuilder().build())).build());
+        orchestrator.register(cloudRunWorkflow("render", 2));
+
+        assertThatThrownBy(() -> orchestrator.trigger("render",
+                TriggerOptions.parameters(Map.of("scene", "42", "script", "x".repeat(40_000)))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("step 'render' (cloudrun)")
+                .hasMessageContaining("parameter 'script'")
+                .hasMessageContaining("ORCHESTRATOR_PARAM_script is 40000 bytes long")
+                .hasMessageContaining("at most 32768 bytes");
+        Map<String, String> many = new java.util.HashMap<>();
+        for (int i = 0; i < 1_000; i++) {
+            many.put("p" + i, "v");
+        }
+        assertThatThrownBy(() -> orchestrator.trigger("render", TriggerOptions.parameters(many)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1000 parameters are too many for a Cloud Run task")
+                .hasMessageContaining("1008 environment variables").hasMessageContaining("at most 1000");
+        assertThat(orchestrator.runs(dev.orchestrator.RunQuery.all()).runs()).as("nothing written").isEmpty();
+        assertThat(fake.runJobCalls()).isEmpty();
+
+        // At the limit, the run is created.
+        assertThat(orchestrator.trigger("render", TriggerOptions.parameters(Map.of("script", "x".repeat(32_768))))
+                .id()).isPositive();
     }
 }

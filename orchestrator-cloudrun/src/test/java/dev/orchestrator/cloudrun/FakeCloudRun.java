@@ -297,10 +297,20 @@ final class FakeCloudRun implements AutoCloseable {
         lagListCalls = listCalls;
     }
 
+    /**
+     * GetExecution answers without the container overrides (arguments and environment), so a
+     * follower cannot read them back.
+     */
+    void hideOverridesOnGet() {
+        hideOverrides = true;
+    }
+
     /** Deletes an execution, as retention does. */
     void delete(String executionName) {
         executions.remove(executionName);
     }
+
+    private volatile boolean hideOverrides;
 
     void taskDuration(Duration d) {
         taskDuration = d;
@@ -599,7 +609,13 @@ final class FakeCloudRun implements AutoCloseable {
             }
             FakeExecution ex = find(request.getName(), observer);
             if (ex != null) {
-                observer.onNext(ex.toProto(paused, lagCounts));
+                Execution proto = ex.toProto(paused, lagCounts);
+                if (hideOverrides) {
+                    proto = proto.toBuilder().setTemplate(com.google.cloud.run.v2.TaskTemplate.newBuilder()
+                            .addContainers(com.google.cloud.run.v2.Container.newBuilder().setName("worker")
+                                    .setImage("example/worker"))).build();
+                }
+                observer.onNext(proto);
                 observer.onCompleted();
             }
         }

@@ -38,6 +38,8 @@ final class FakeExecution {
     private final FakeCloudRun.Script[] scripts;
     private final State[] states;
     private final long[] attemptStart;
+    /** When each task first left PENDING (Task.start_time), or null while it waits. */
+    private final Timestamp[] startTime;
     private final int[] retries;
     private final String[] messages;
     private final ArrayDeque<Integer> pending = new ArrayDeque<>();
@@ -71,6 +73,7 @@ final class FakeExecution {
         this.scripts = new FakeCloudRun.Script[count];
         this.states = new State[count];
         this.attemptStart = new long[count];
+        this.startTime = new Timestamp[count];
         this.retries = new int[count];
         this.messages = new String[count];
         for (int i = 0; i < count; i++) {
@@ -101,6 +104,9 @@ final class FakeExecution {
             int i = pending.poll();
             states[i] = State.RUNNING;
             attemptStart[i] = at;
+            if (startTime[i] == null) {
+                startTime[i] = FakeCloudRun.timestamp(Instant.now().minusNanos(Math.max(0, System.nanoTime() - at)));
+            }
             running.add(new long[]{endOf(i), i});
         }
     }
@@ -256,6 +262,9 @@ final class FakeExecution {
                 .setIndex(i)
                 .setRetried(retries[i])
                 .setCreateTime(createTime);
+        if (startTime[i] != null && state != State.PENDING) {
+            b.setStartTime(startTime[i]);
+        }
         switch (state) {
             case PENDING, RUNNING -> {
                 return b.build();

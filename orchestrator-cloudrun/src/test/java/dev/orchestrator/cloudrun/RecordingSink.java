@@ -16,14 +16,19 @@ final class RecordingSink implements StatusSink {
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch ended = new CountDownLatch(1);
 
+    /** When the first STARTED came (wall clock), or null. */
+    volatile java.time.Instant startedAt;
+
     @Override
     public void report(StatusUpdate update) {
+        if (update.kind() == StatusUpdate.Kind.STARTED && startedAt == null) {
+            startedAt = java.time.Instant.now();
+        }
         updates.add(update);
-        switch (update.kind()) {
-            case RUNNING -> running.countDown();
-            case SUCCEEDED, FAILED -> ended.countDown();
-            default -> {
-            }
+        if (update.kind() == StatusUpdate.Kind.RUNNING) {
+            running.countDown();
+        } else if (update.ends()) {
+            ended.countDown();
         }
     }
 
@@ -35,12 +40,22 @@ final class RecordingSink implements StatusSink {
         return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The last SUCCEEDED or FAILED update, or null. */
+    /** The last update that ended the attempt (SUCCEEDED, FAILED, LOST or RELEASED), or null. */
     StatusUpdate end() {
         for (int i = updates.size() - 1; i >= 0; i--) {
             var u = updates.get(i);
-            if (u.kind() == StatusUpdate.Kind.SUCCEEDED || u.kind() == StatusUpdate.Kind.FAILED) {
+            if (u.ends()) {
                 return u;
+            }
+        }
+        return null;
+    }
+
+    /** The executor state reported with RUNNING, or null. */
+    String executorState() {
+        for (var u : updates) {
+            if (u.kind() == StatusUpdate.Kind.RUNNING) {
+                return u.executorState();
             }
         }
         return null;

@@ -135,6 +135,7 @@ final class DefaultOrchestrator implements Orchestrator {
             params = merged;
         }
         WorkflowSpec spec = specs.remember(row);
+        checkParameters(spec, params);
         List<NewStep> steps = new ArrayList<>(spec.steps().size());
         for (StepSpec s : spec.steps()) {
             steps.add(new NewStep(s.name(), s.taskCount(), s.dependsOn().stream().map(spec::stepIndex).toList(),
@@ -146,6 +147,25 @@ final class DefaultOrchestrator implements Orchestrator {
             scheduler.requestClaim();
         }
         return new DefaultRunHandle(created.run().id(), created.created(), this, waiters);
+    }
+
+    /**
+     * Lets each step's executor refuse parameters its tasks could not start with, before anything
+     * is written. A type this node cannot serve (a mixed fleet) is left to the nodes that can.
+     */
+    private void checkParameters(WorkflowSpec spec, Map<String, String> params) {
+        java.util.Set<String> known = executors.knownTypes();
+        for (StepSpec step : spec.steps()) {
+            if (!known.contains(step.executor())) {
+                continue;
+            }
+            try {
+                executors.get(step.executor()).validateParameters(step.job(), params);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("parameters: step '" + step.name() + "' (" + step.executor()
+                        + "): " + e.getMessage(), e);
+            }
+        }
     }
 
     @Override

@@ -40,6 +40,11 @@ final class InFlight implements StatusSink {
 
     boolean lagReported;
     Instant lastHeartbeat;
+    /**
+     * When the attempt must have ended, or null: its context's deadline, or, for an executor that
+     * {@link Executor#reportsStart() reports starts}, none until it reports the real start.
+     */
+    Instant deadline;
     /** When the loop asked the executor to stop it (timeout or cancel), or null. */
     Instant cancelledAt;
     String cancelReason;
@@ -64,11 +69,21 @@ final class InFlight implements StatusSink {
         Instant deadline = step.timeout() == null ? null : attemptStart.plus(step.timeout());
         TaskContext ctx = new TaskContext(claim.taskId(), claim.runId(), workflow, step.name(), claim.stepIndex(),
                 claim.taskIndex(), step.taskCount(), claim.attempt(), parameters, step.job(), deadline,
-                claim.executionName());
+                claim.executionName(), claim.executorState());
+        this.deadline = executor.reportsStart() ? null : deadline;
         startedAt = attemptStart;
         lastHeartbeat = attemptStart; // a heartbeat timeout counts from the attempt's start
         context = ctx;
         return ctx;
+    }
+
+    /**
+     * The executor reported at {@code now} that the task really started at {@code at}: its
+     * timeout counts from {@code at}, its heartbeat timeout from {@code now}. Loop thread only.
+     */
+    void reallyStarted(Instant at, Instant now) {
+        deadline = step.timeout() == null ? null : at.plus(step.timeout());
+        lastHeartbeat = now;
     }
 
     /** Asks the executor to stop the started attempt within {@code grace}; a failure is logged, not thrown. */
@@ -93,7 +108,7 @@ final class InFlight implements StatusSink {
             return;
         }
         inbox.add(this, update);
-        if (update.kind() == StatusUpdate.Kind.SUCCEEDED || update.kind() == StatusUpdate.Kind.FAILED) {
+        if (update.ends()) {
             dispatcher.slotFreed(this);
         }
     }

@@ -62,6 +62,11 @@ final class Ledger {
         return specs.get(c.workflowVersionId()).steps().get(c.stepIndex());
     }
 
+    /** The executor of a claimed task's step. */
+    Executor executor(ClaimedTask c) {
+        return executors.get(step(c).executor());
+    }
+
     /** Forgets an attempt whose end is recorded. */
     void remove(InFlight t) {
         if (owned.remove(t.claim.taskId()) != null && isLimited(t)) {

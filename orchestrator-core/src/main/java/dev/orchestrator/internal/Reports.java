@@ -59,10 +59,33 @@ final class Reports {
             }
         }
         switch (u.kind()) {
-            case RUNNING -> unwritten.add(TaskUpdate.running(c.taskId(), c.attempt(), u.executionName(), u.outputRef()));
+            case RUNNING -> unwritten.add(TaskUpdate.running(c.taskId(), c.attempt(), u.executionName(), u.outputRef(),
+                    u.executorState()));
             case HEARTBEAT -> {
                 t.lastHeartbeat = now;
                 unwritten.add(TaskUpdate.heartbeat(c.taskId(), c.attempt()));
+            }
+            case STARTED -> {
+                if (t.cancelledAt == null) {
+                    // A queued task's clocks start when it does, not at dispatch.
+                    Instant at = u.startedAt() == null || u.startedAt().isAfter(now) ? now : u.startedAt();
+                    t.reallyStarted(at, now);
+                }
+            }
+            case LOST -> {
+                if (t.cancelledAt != null) {
+                    convert(t, StatusUpdate.failed(null, u.error(), u.outputTail()), now); // stopped on purpose
+                } else {
+                    lost(t, u.error(), u.outputTail(), now);
+                }
+            }
+            case RELEASED -> {
+                if (t.userCancelled) {
+                    end(t, AttemptOutcome.CANCELLED, null, "cancelled before it started", null, now);
+                } else {
+                    release(t);
+                    pacer.request();
+                }
             }
             case SUCCEEDED -> end(t, AttemptOutcome.SUCCEEDED, u.exitCode(), null, u.outputTail(), now);
             case FAILED -> end(t, t.userCancelled ? AttemptOutcome.CANCELLED
@@ -101,6 +124,26 @@ final class Reports {
         }
         unwritten.add(TaskUpdate.ended(c.taskId(), c.attempt(), outcome, exitCode, error, tail, retryAt));
         listener.ended(t.executor.type(), outcome, Duration.between(t.startedAt != null ? t.startedAt : now, now));
+    }
+
+    /**
+     * An executor reported the attempt lost: it runs again at once while the step's budget of
+     * lost attempts allows, else the task fails saying why. Earlier lost attempts are those the
+     * store counted at take-over; after a plain claim (which does not count them) at least those
+     * its attempt number implies, since all earlier attempts but the retry policy's failures were
+     * lost: so an executor that keeps reporting LOST cannot run a task forever.
+     */
+    private void lost(InFlight t, String error, String tail, Instant now) {
+        int earlier = Math.max(t.claim.lostAttempts(), t.claim.attempt() - t.step.retry().maxAttempts());
+        int lost = earlier + 1;
+        int max = t.step.maxLostAttempts();
+        boolean again = lost <= max;
+        String why = (error == null ? "lost" : error) + (again ? "" : "; lost " + lost + " times, more than the step's "
+                + "maxLostAttempts (" + max + "), so the task fails");
+        end(t, AttemptOutcome.LOST, null, why, tail, now, again);
+        if (again) {
+            pacer.request();
+        }
     }
 
     /**

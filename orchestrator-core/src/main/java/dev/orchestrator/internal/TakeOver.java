@@ -31,7 +31,7 @@ final class TakeOver {
 
     void handle(List<ClaimedTask> orphans, Instant now) {
         for (ClaimedTask c : orphans) {
-            if (c.status() == TaskStatus.DISPATCHED) {
+            if (c.status() == TaskStatus.DISPATCHED && !mayHaveStarted(c)) {
                 reports.release(c); // claimed, never started: it runs again without using an attempt
                 continue;
             }
@@ -45,7 +45,7 @@ final class TakeOver {
                 reports.cannotRun(c, e);
                 continue;
             }
-            if (c.executionName() != null && t.executor.canAdopt()) {
+            if (c.status() == TaskStatus.DISPATCHED || c.executionName() != null && t.executor.canAdopt()) {
                 adopt(t, c, now);
             } else {
                 // The outcome of an attempt on a dead node is unknown: record it as lost and run it
@@ -78,6 +78,18 @@ final class TakeOver {
         return true;
     }
 
+    /**
+     * Whether a dispatched attempt may have started an execution whose name was never recorded:
+     * only its executor can tell ({@link dev.orchestrator.spi.Executor#adoptsUnnamed()}).
+     */
+    private boolean mayHaveStarted(ClaimedTask c) {
+        try {
+            return ledger.executor(c).adoptsUnnamed();
+        } catch (RuntimeException e) {
+            return false; // no spec or no executor here: release it for a node that has one
+        }
+    }
+
     private static String lostError(int lost, int max) {
         return lost <= max ? "lost: the node running it stopped heartbeating"
                 : "lost: the node running it stopped heartbeating, " + lost + " times; more than the step's "
@@ -85,14 +97,17 @@ final class TakeOver {
     }
 
     private void adopt(InFlight t, ClaimedTask c, Instant now) {
-        // Its timeout still counts from its claim; an adopted execution takes a slot too.
+        // Its timeout still counts from its claim (or from the start its executor reports); an
+        // adopted execution takes a slot too. A dispatched one is looked for, else released.
         dispatcher.holdSlot();
         TaskContext ctx = t.start(c.startedAt() != null ? c.startedAt() : now, true);
+        t.lastHeartbeat = now; // its silence counts from the take-over: the dead node's heartbeats are not known
         dispatcher.execute(() -> {
             try {
                 t.executor.adopt(ctx, t);
             } catch (RuntimeException ex) {
-                t.report(StatusUpdate.failed(null, "could not adopt execution " + ctx.executionName() + ": " + ex, null));
+                t.report(ctx.executionName() == null ? StatusUpdate.released()
+                        : StatusUpdate.failed(null, "could not adopt execution " + ctx.executionName() + ": " + ex, null));
             }
         });
     }

@@ -258,7 +258,7 @@ final class Timers {
                 continue;
             }
             String reason = null;
-            if (t.context.deadline() != null && now.isAfter(t.context.deadline())) {
+            if (t.deadline != null && now.isAfter(t.deadline)) {
                 reason = "timed out after " + t.step.timeout();
             } else if (t.step.heartbeatTimeout() != null && now.isAfter(t.lastHeartbeat.plus(t.step.heartbeatTimeout()))) {
                 reason = "no heartbeat for " + t.step.heartbeatTimeout();

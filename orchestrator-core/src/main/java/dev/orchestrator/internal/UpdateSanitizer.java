@@ -26,6 +26,7 @@ final class UpdateSanitizer {
         String tail = clean(u.outputTail(), changes);
         String executionName = clean(u.executionName(), changes);
         String outputRef = clean(u.outputRef(), changes);
+        String executorState = clean(u.executorState(), changes);
         if (changes.isEmpty()) {
             return u;
         }
@@ -35,7 +36,7 @@ final class UpdateSanitizer {
             error = error == null ? note : error + " " + note;
         }
         return new TaskUpdate(u.taskId(), u.attempt(), u.kind(), executionName, outputRef, u.outcome(), u.exitCode(),
-                error, tail, u.retryAt(), u.owner());
+                error, tail, u.retryAt(), u.owner(), executorState);
     }
 
     /**

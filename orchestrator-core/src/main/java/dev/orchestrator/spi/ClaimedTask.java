@@ -21,10 +21,19 @@ import java.util.Map;
  * @param startedAt         when the attempt was claimed: a take-over keeps the attempt's timeout counted from it;
  *                          {@code null} if unknown (then the timeout counts from dispatch)
  * @param lostAttempts      how many earlier attempts of the task ended {@code LOST} (take-over only; 0 after a claim)
+ * @param executorState     the executor state recorded with the execution name (take-over only), or {@code null}
  */
 public record ClaimedTask(long taskId, long runId, long workflowVersionId, int stepIndex, int taskIndex, int attempt,
                           TaskStatus status, String executionName, Map<String, String> params, Instant readyAt,
-                          Instant startedAt, int lostAttempts) {
+                          Instant startedAt, int lostAttempts, String executorState) {
+
+    /** A claimed task without executor state. */
+    public ClaimedTask(long taskId, long runId, long workflowVersionId, int stepIndex, int taskIndex, int attempt,
+                       TaskStatus status, String executionName, Map<String, String> params, Instant readyAt,
+                       Instant startedAt, int lostAttempts) {
+        this(taskId, runId, workflowVersionId, stepIndex, taskIndex, attempt, status, executionName, params, readyAt,
+                startedAt, lostAttempts, null);
+    }
 
     /** A claimed task with no lost attempts counted. */
     public ClaimedTask(long taskId, long runId, long workflowVersionId, int stepIndex, int taskIndex, int attempt,

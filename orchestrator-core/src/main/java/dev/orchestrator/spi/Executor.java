@@ -25,6 +25,20 @@ public interface Executor extends AutoCloseable {
     default void validate(JobSpec job) {
     }
 
+    /**
+     * Checks, when a run is triggered, that its parameters can reach a step of this executor's
+     * type: a backend may limit what a task's environment holds. Called once per step of this
+     * type, before anything is written; the default accepts any parameters (the orchestrator's
+     * own limits, see {@link dev.orchestrator.TriggerOptions}, apply to every run).
+     *
+     * @param job        the step's job spec
+     * @param parameters the run's parameters (after merging those of a re-run)
+     * @throws IllegalArgumentException naming the parameter and the rule if a task of the step
+     *                                  could not start with them
+     */
+    default void validateParameters(JobSpec job, java.util.Map<String, String> parameters) {
+    }
+
     /** Starts one attempt. Reports {@code RUNNING}, then {@code SUCCEEDED} or {@code FAILED}, to its sink. */
     void start(TaskContext task, StatusSink sink);
 
@@ -85,15 +99,38 @@ public interface Executor extends AutoCloseable {
         cancelAll(tasks);
     }
 
+    /**
+     * Whether this executor reports {@link StatusUpdate.Kind#STARTED} when a task really begins
+     * to run (its backend may queue accepted tasks). If so, the step's timeout and heartbeat
+     * timeout count from that report; before it, an attempt has no deadline. Default
+     * {@code false}: both count from dispatch.
+     */
+    default boolean reportsStart() {
+        return false;
+    }
+
     /** Whether {@link #adopt} can follow an execution started by another node. Default {@code false}. */
     default boolean canAdopt() {
         return false;
     }
 
     /**
+     * Whether {@link #adopt} also takes attempts that were dispatched and have no recorded
+     * execution name (their node may have died between starting the execution and recording
+     * its name). If so, a dead node's dispatched attempts of this type are handed to
+     * {@code adopt} with a {@code null} execution name instead of being released: the executor
+     * looks for an execution it started for the attempt and follows it, or reports
+     * {@link StatusUpdate.Kind#RELEASED} when there is none. Default {@code false}.
+     */
+    default boolean adoptsUnnamed() {
+        return false;
+    }
+
+    /**
      * Follows an execution that another node (or an earlier instance) started, named by
-     * {@link TaskContext#executionName()}, reporting to {@code sink} as if this executor had
-     * started it.
+     * {@link TaskContext#executionName()} (with the {@link TaskContext#executorState()} the
+     * executor reported with it), reporting to {@code sink} as if this executor had started it.
+     * With {@link #adoptsUnnamed()}, the name may be {@code null}: see there.
      */
     default void adopt(TaskContext task, StatusSink sink) {
         throw new UnsupportedOperationException(type() + " executor cannot adopt executions");

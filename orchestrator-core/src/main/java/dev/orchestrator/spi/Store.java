@@ -160,11 +160,12 @@ public interface Store extends AutoCloseable {
      * Takes over the in-flight tasks of dead nodes: nodes other than {@code nodeId} whose last
      * heartbeat is older than {@code lease} on the store's clock (see {@link #heartbeat}), and
      * owners with no node row at all. One conditional write per table, so a node that renewed in
-     * time is never taken over. Tasks that were {@code DISPATCHED} (claimed, never reported
-     * running) are released: back to {@code PENDING} with their attempt unused. {@code RUNNING}
-     * tasks become owned by {@code nodeId} (status, attempt and execution name unchanged) and are
-     * returned with their count of lost attempts. The dead nodes' rows are deleted. Concurrent
-     * take-overs never return the same task twice.
+     * time is never taken over. Their {@code DISPATCHED} (claimed, never reported running) and
+     * {@code RUNNING} tasks become owned by {@code nodeId} (status, attempt, execution name and
+     * executor state unchanged) and are returned with their count of lost attempts; the caller
+     * releases the dispatched ones ({@link TaskUpdate.Kind#RELEASED}), unless their executor finds
+     * an execution they started ({@link Executor#adoptsUnnamed()}). The dead nodes' rows are
+     * deleted. Concurrent take-overs never return the same task twice.
      */
     List<ClaimedTask> takeOverDeadNodes(String nodeId, Duration lease, Instant now);
 

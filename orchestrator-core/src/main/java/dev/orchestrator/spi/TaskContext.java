@@ -20,8 +20,18 @@ import java.util.Map;
  * @param job           the step's job spec
  * @param deadline      when the attempt must have ended (the step's timeout), or {@code null}
  * @param executionName the execution to adopt or cancel, or {@code null} for a new attempt
+ * @param executorState what the executor reported with the execution name
+ *                      ({@link StatusUpdate#executorState()}), for an adopted attempt; else {@code null}
  */
 public record TaskContext(long taskId, long runId, String workflow, String step, int stepIndex, int taskIndex,
                           int taskCount, int attempt, Map<String, String> parameters, JobSpec job, Instant deadline,
-                          String executionName) {
+                          String executionName, String executorState) {
+
+    /** A context without executor state. */
+    public TaskContext(long taskId, long runId, String workflow, String step, int stepIndex, int taskIndex,
+                       int taskCount, int attempt, Map<String, String> parameters, JobSpec job, Instant deadline,
+                       String executionName) {
+        this(taskId, runId, workflow, step, stepIndex, taskIndex, taskCount, attempt, parameters, job, deadline,
+                executionName, null);
+    }
 }

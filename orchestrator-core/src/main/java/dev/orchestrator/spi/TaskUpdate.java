@@ -23,10 +23,21 @@ import java.time.Instant;
  *                      number; the next claim starts attempt + 1); when {@code null}, the task ends
  * @param owner         {@link Kind#RELEASED} only: the node that holds the attempt; a release applies only
  *                      while that node still owns the task (a late or repeated one changes nothing)
+ * @param executorState ({@link Kind#RUNNING}) the executor's state for adopting the execution
+ *                      ({@link dev.orchestrator.spi.StatusUpdate#executorState()}), stored on the task
+ *                      with the execution name and returned by take-overs; or {@code null}
  */
 public record TaskUpdate(long taskId, int attempt, Kind kind, String executionName, String outputRef,
                          AttemptOutcome outcome, Integer exitCode, String error, String outputTail, Instant retryAt,
-                         String owner) {
+                         String owner, String executorState) {
+
+    /** An update without executor state. */
+    public TaskUpdate(long taskId, int attempt, Kind kind, String executionName, String outputRef,
+                      AttemptOutcome outcome, Integer exitCode, String error, String outputTail, Instant retryAt,
+                      String owner) {
+        this(taskId, attempt, kind, executionName, outputRef, outcome, exitCode, error, outputTail, retryAt, owner,
+                null);
+    }
 
     /** Kinds of change. */
     public enum Kind {
@@ -47,6 +58,13 @@ public record TaskUpdate(long taskId, int attempt, Kind kind, String executionNa
     /** {@code DISPATCHED -> RUNNING}. */
     public static TaskUpdate running(long taskId, int attempt, String executionName, String outputRef) {
         return new TaskUpdate(taskId, attempt, Kind.RUNNING, executionName, outputRef, null, null, null, null, null, null);
+    }
+
+    /** {@code DISPATCHED -> RUNNING}, with the executor's state for adopting the execution (may be null). */
+    public static TaskUpdate running(long taskId, int attempt, String executionName, String outputRef,
+                                     String executorState) {
+        return new TaskUpdate(taskId, attempt, Kind.RUNNING, executionName, outputRef, null, null, null, null, null,
+                null, executorState);
     }
 
     /** A heartbeat. */

@@ -22,6 +22,10 @@ final class ScriptedExecutor implements Executor {
     final List<TaskContext> cancelled = new ArrayList<>();
     final List<TaskContext> adopted = new ArrayList<>();
     boolean stopsWhenCancelled = true;
+    /** What {@link #reportsStart()} answers. */
+    boolean reportsStart;
+    /** What {@link #adoptsUnnamed()} answers. */
+    boolean adoptsUnnamed;
     final List<Duration> renewals = new ArrayList<>();
     final List<Duration> graces = new ArrayList<>();
 
@@ -54,6 +58,16 @@ final class ScriptedExecutor implements Executor {
     @Override
     public void leaseRenewed(Duration validFor) {
         renewals.add(validFor);
+    }
+
+    @Override
+    public boolean reportsStart() {
+        return reportsStart;
+    }
+
+    @Override
+    public boolean adoptsUnnamed() {
+        return adoptsUnnamed;
     }
 
     @Override

@@ -47,6 +47,13 @@ final class ScriptedStore implements Store {
     boolean failVersionReads;
     /** What {@link #inFlightOf} answers. */
     final List<ClaimedTask> owned = new ArrayList<>();
+    /** What {@link #cancelRequested} answers: task id to attempt. */
+    final Map<Long, Integer> cancelRequests = new HashMap<>();
+
+    @Override
+    public Map<Long, Integer> cancelRequested(String nodeId) {
+        return Map.copyOf(cancelRequests);
+    }
     /** Updates the "database" refuses, as PostgreSQL refuses text with NUL. */
     Predicate<TaskUpdate> rejects = u -> false;
     /** How many of the next writes fail as if the connection dropped. */

@@ -978,7 +978,7 @@ public abstract class StoreContractTest {
         }
 
         @Test
-        void takesOverTheRunningTasksOfDeadNodesAndOrphansAndReleasesThoseNeverStarted() {
+        void takesOverTheInFlightTasksOfDeadNodesAndOrphansForTheCallerToReleaseThoseNeverStarted() {
             RunRow run = run(workflow("etl"), T0, 6);
             store.heartbeat("dead", T0);
             store.heartbeat("alive", at(10_000));
@@ -992,7 +992,7 @@ public abstract class StoreContractTest {
             List<ClaimedTask> taken = takeOver("me", at(5_000), at(10_001));
 
             assertThat(taken).extracting(ClaimedTask::taskId)
-                    .containsExactlyInAnyOrder(dead.get(0).taskId(), orphan.get(0).taskId());
+                    .containsExactlyInAnyOrder(dead.get(0).taskId(), dead.get(1).taskId(), orphan.get(0).taskId());
             ClaimedTask running = taken.stream().filter(t -> t.taskId() == dead.get(0).taskId()).findFirst().orElseThrow();
             assertThat(running.status()).isEqualTo(TaskStatus.RUNNING);
             assertThat(running.executionName()).isEqualTo("exec-dead");
@@ -1006,10 +1006,16 @@ public abstract class StoreContractTest {
                 TaskRow info = task(t);
                 assertThat(info.owner()).isEqualTo("me");
                 assertThat(info.attempt()).isEqualTo(1);
-                assertThat(info.status()).isEqualTo(TaskStatus.RUNNING);
+                assertThat(info.status()).isEqualTo(t.taskId() == dead.get(1).taskId() ? TaskStatus.DISPATCHED
+                        : TaskStatus.RUNNING);
             }
 
-            // The dead node's task that never started is released: pending, its attempt unused.
+            // The dead node's task that never started is returned as dispatched, and the taker
+            // releases it: pending, its attempt unused.
+            ClaimedTask never = taken.stream().filter(t -> t.taskId() == dead.get(1).taskId()).findFirst().orElseThrow();
+            assertThat(never.status()).isEqualTo(TaskStatus.DISPATCHED);
+            assertThat(never.executionName()).isNull();
+            apply(at(10_001), TaskUpdate.released(never.taskId(), never.attempt(), "me"));
             TaskRow released = task(dead.get(1));
             assertThat(released.status()).isEqualTo(TaskStatus.PENDING);
             assertThat(released.attempt()).isZero();
@@ -1101,6 +1107,39 @@ public abstract class StoreContractTest {
 
             assertThat(takeOver("me", at(5_000), at(10_000))).singleElement()
                     .satisfies(t -> assertThat(t.lostAttempts()).isEqualTo(1));
+        }
+
+        @Test
+        void theExecutorStateReportedWithRunningIsReturnedByTakeOverAndInFlightOf() {
+            run(workflow("etl"), T0, 2);
+            store.heartbeat("dead", T0);
+            store.heartbeat("me", at(10_000));
+            List<ClaimedTask> cs = claim("dead", 2, T0);
+            apply(at(1), TaskUpdate.running(cs.get(0).taskId(), 1, "exec-a", null, "offset=7 launch=L1"));
+            apply(at(1), TaskUpdate.running(cs.get(1).taskId(), 1, "exec-b", null));
+
+            List<ClaimedTask> taken = takeOver("me", at(5_000), at(10_001));
+
+            assertThat(taken).extracting(ClaimedTask::taskId, ClaimedTask::executorState).containsExactly(
+                    org.assertj.core.api.Assertions.tuple(cs.get(0).taskId(), "offset=7 launch=L1"),
+                    org.assertj.core.api.Assertions.tuple(cs.get(1).taskId(), null));
+            assertThat(store.inFlightOf("me")).extracting(ClaimedTask::executorState)
+                    .containsExactly("offset=7 launch=L1", null);
+        }
+
+        @Test
+        void aNewAttemptDoesNotInheritTheExecutorStateOfAnEarlierOne() {
+            run(workflow("etl"), T0, 1);
+            ClaimedTask first = claim("n", 1, T0).get(0);
+            apply(at(1), TaskUpdate.running(first.taskId(), 1, "exec-1", null, "state-1"));
+            apply(at(2), TaskUpdate.ended(first.taskId(), 1, AttemptOutcome.FAILED, 1, "boom", null, at(3)));
+            ClaimedTask second = claim("n", 1, at(3)).get(0);
+
+            assertThat(store.inFlightOf("n")).singleElement().satisfies(t -> {
+                assertThat(t.taskId()).isEqualTo(second.taskId());
+                assertThat(t.status()).isEqualTo(TaskStatus.DISPATCHED);
+                assertThat(t.executorState()).isNull();
+            });
         }
 
         @Test

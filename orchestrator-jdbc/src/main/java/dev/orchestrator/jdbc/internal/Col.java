@@ -77,6 +77,8 @@ final class Col {
     public static final Field<Long> PAUSED_AT = DSL.field(DSL.name("paused_at"), SQLDataType.BIGINT);
     /** Column {@code execution_name}. */
     public static final Field<String> EXECUTION_NAME = DSL.field(DSL.name("execution_name"), SQLDataType.VARCHAR);
+    /** Column {@code executor_state} (tasks): an executor's state for adopting the attempt's execution. */
+    public static final Field<String> EXECUTOR_STATE = DSL.field(DSL.name("executor_state"), SQLDataType.VARCHAR);
     /** Column {@code heartbeat_at}. */
     public static final Field<Long> HEARTBEAT_AT = DSL.field(DSL.name("heartbeat_at"), SQLDataType.BIGINT);
     /** Column {@code exit_code}. */

@@ -90,7 +90,7 @@ public final class JdbcEngine implements Store {
         this.claims = new ClaimQueries(tables, support, renderer, db.jdbc(), writer);
         Releases releases = new Releases(tables);
         this.updates = new UpdateApplier(tables, renderer, db.jdbc(), support, writer, releases);
-        this.nodes = new NodeQueries(tables, claims, support, releases);
+        this.nodes = new NodeQueries(tables, claims, support);
         this.control = new RunControl(tables, updates);
         this.dialect = dialect;
         this.listings = new ListingQueries(tables);

@@ -6,7 +6,7 @@ import dev.orchestrator.spi.ClaimedTask;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Record8;
+import org.jooq.Record9;
 import org.jooq.Result;
 import org.jooq.impl.DSL;
 
@@ -28,14 +28,12 @@ final class NodeQueries {
     private final Tables t;
     private final ClaimQueries claims;
     private final DialectSupport dialect;
-    private final Releases releases;
 
     /** Statements on {@code tables.nodes} and the in-flight tasks. */
-    NodeQueries(Tables tables, ClaimQueries claims, DialectSupport dialect, Releases releases) {
+    NodeQueries(Tables tables, ClaimQueries claims, DialectSupport dialect) {
         this.t = tables;
         this.claims = claims;
         this.dialect = dialect;
-        this.releases = releases;
     }
 
     /** Refreshes the node's row, or inserts it; returns whether it existed. */
@@ -84,20 +82,14 @@ final class NodeQueries {
     }
 
     /**
-     * Releases the dead owners' {@code DISPATCHED} tasks (never started), moves their
-     * {@code RUNNING} tasks to {@code nodeId} and returns those, and deletes the dead node rows.
-     * Each step is one conditional statement: a node that renewed its lease keeps its tasks.
+     * Moves the dead owners' in-flight tasks ({@code DISPATCHED} and {@code RUNNING}) to
+     * {@code nodeId} and returns them, and deletes the dead node rows. The taker releases the
+     * dispatched ones, or lets their executor look for an execution they may have started. Each
+     * step is one conditional statement: a node that renewed its lease keeps its tasks.
      */
     List<ClaimedTask> takeOver(DSLContext ctx, String nodeId, long leaseMillis, long now) {
-        var never = ctx.select(Col.ID, Col.ATTEMPT, Col.OWNER).from(t.tasks)
-                .where(Col.STATUS.eq(Statuses.lit(TaskStatus.DISPATCHED)))
-                .and(ownedByTheDead(nodeId, leaseMillis, now))
-                .fetch();
-        for (var r : never) {
-            releases.release(ctx, r.value1(), r.value2(), r.value3(), now);
-        }
         List<String> deadOwners = ctx.selectDistinct(Col.OWNER).from(t.tasks)
-                .where(Col.STATUS.eq(Statuses.lit(TaskStatus.RUNNING)))
+                .where(inFlight())
                 .and(ownedByTheDead(nodeId, leaseMillis, now))
                 .fetch(r -> r.value1());
         if (deadOwners.isEmpty()) {
@@ -110,11 +102,11 @@ final class NodeQueries {
         var rows = ctx.update(t.tasks)
                 .set(Col.OWNER, nodeId)
                 .set(Col.HEARTBEAT_AT, now)
-                .where(Col.STATUS.eq(Statuses.lit(TaskStatus.RUNNING)))
+                .where(inFlight())
                 .and(Col.OWNER.in(deadOwners))
                 .and(ownedByTheDead(nodeId, leaseMillis, now))
                 .returningResult(Col.ID, Col.RUN_ID, Col.STEP_INDEX, Col.TASK_INDEX, Col.ATTEMPT, Col.STATUS,
-                        Col.EXECUTION_NAME, Col.STARTED_AT)
+                        Col.EXECUTION_NAME, Col.STARTED_AT, Col.EXECUTOR_STATE)
                 .fetch();
         ctx.deleteFrom(t.nodes).where(Col.NODE_ID.ne(nodeId))
                 .and(Col.HEARTBEAT_AT.lt(dialect.clockMillis(now).minus(leaseMillis))).execute();
@@ -124,7 +116,7 @@ final class NodeQueries {
     /** The in-flight tasks owned by {@code nodeId}. */
     List<ClaimedTask> inFlightOf(DSLContext ctx, String nodeId) {
         var rows = ctx.select(Col.ID, Col.RUN_ID, Col.STEP_INDEX, Col.TASK_INDEX, Col.ATTEMPT, Col.STATUS,
-                        Col.EXECUTION_NAME, Col.STARTED_AT)
+                        Col.EXECUTION_NAME, Col.STARTED_AT, Col.EXECUTOR_STATE)
                 .from(t.tasks)
                 .where(Col.OWNER.eq(nodeId)).and(inFlight())
                 .fetch();
@@ -132,7 +124,7 @@ final class NodeQueries {
     }
 
     private List<ClaimedTask> toClaimed(DSLContext ctx,
-            Result<Record8<Long, Long, Integer, Integer, Integer, String, String, Long>> rows) {
+            Result<Record9<Long, Long, Integer, Integer, Integer, String, String, Long, String>> rows) {
         if (rows.isEmpty()) {
             return List.of();
         }
@@ -143,7 +135,9 @@ final class NodeQueries {
             RunInfo run = runs.get(r.value2());
             out.add(new ClaimedTask(r.value1(), r.value2(), run.workflowVersionId(), r.value3(), r.value4(),
                     r.value5(), TaskStatus.valueOf(r.value6()), r.value7(), run.params(), null,
-                    r.value8() == null ? null : Instant.ofEpochMilli(r.value8()), lost.getOrDefault(r.value1(), 0)));
+                    r.value8() == null ? null : Instant.ofEpochMilli(r.value8()), lost.getOrDefault(r.value1(), 0),
+                    // A dispatched attempt has reported nothing: a state left there is an earlier attempt's.
+                    TaskStatus.RUNNING.name().equals(r.value6()) ? r.value9() : null));
         }
         out.sort(Comparator.comparingLong(ClaimedTask::taskId));
         return out;

@@ -58,7 +58,8 @@ final class TaskWriter {
         insertAttempts = binder.prepare(RowWrite.insert(t.attempts, TASK_ID,
                 literal(OUTCOME, Statuses.lit(AttemptOutcome.RUNNING)), scalar(NODE), scalar(STARTED_AT)));
         running = binder.prepare(RowWrite.update(t.tasks, ID, true, APPLIED,
-                scalar(HEARTBEAT_AT), literal(STATUS, Statuses.lit(TaskStatus.RUNNING)), row(EXECUTION_NAME)));
+                scalar(HEARTBEAT_AT), literal(STATUS, Statuses.lit(TaskStatus.RUNNING)), row(EXECUTION_NAME),
+                row(Col.EXECUTOR_STATE)));
         attemptsRunning = binder.prepare(RowWrite.update(t.attempts, TASK_ID, false, NONE,
                 row(EXECUTION_NAME), row(OUTPUT_REF)));
         heartbeats = binder.prepare(RowWrite.update(t.tasks, ID, true, NONE, scalar(HEARTBEAT_AT)));
@@ -86,11 +87,11 @@ final class TaskWriter {
         insertAttempts.run(c, new Object[]{node, now}, rows);
     }
 
-    /** {@code -> RUNNING} with the execution name; returns, per update, whether it applied. */
+    /** {@code -> RUNNING} with the execution name and executor state; returns, per update, whether it applied. */
     boolean[] running(Connection c, List<TaskUpdate> updates, long now) throws SQLException {
         List<Object[]> rows = new ArrayList<>(updates.size());
         for (TaskUpdate u : updates) {
-            rows.add(new Object[]{u.taskId(), u.attempt(), u.executionName()});
+            rows.add(new Object[]{u.taskId(), u.attempt(), u.executionName(), u.executorState()});
         }
         return running.run(c, new Object[]{now}, rows);
     }
