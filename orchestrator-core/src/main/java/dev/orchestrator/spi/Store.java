@@ -155,6 +155,17 @@ public interface Store extends AutoCloseable {
         return new WriteAndClaim(ended, claimed);
     }
 
+    /**
+     * {@link #applyUpdatesAndClaim(List, String, Set, int, Instant)}, where at most {@code startable}
+     * of the {@code limit} tasks claimed may be tasks under a concurrency limit: those the node can
+     * start at once. A limited task claimed ahead of a free slot would hold a place of its limit
+     * without running. The default ignores {@code startable}.
+     */
+    default WriteAndClaim applyUpdatesAndClaim(List<TaskUpdate> updates, String nodeId, Set<String> executorTypes,
+                                               int limit, int startable, Instant now) {
+        return applyUpdatesAndClaim(updates, nodeId, executorTypes, limit, now);
+    }
+
     // ---- nodes
 
     /**
