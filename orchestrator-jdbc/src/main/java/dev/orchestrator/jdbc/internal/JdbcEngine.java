@@ -194,7 +194,7 @@ public final class JdbcEngine implements Store {
             return r;
         });
         if (created.created() && run.limited()) {
-            claims.limits().readyNow();
+            claims.limits().limitedWork();
         }
         return created;
     }
@@ -487,8 +487,12 @@ public final class JdbcEngine implements Store {
         LimitPacer pacer = claims.limits();
         class Paced implements WakeListener, PgWakeListener.LimitsHeard {
             @Override
-            public void limitsReady() {
-                pacer.readyNow();
+            public void limitsReady(boolean announced) {
+                if (announced) {
+                    pacer.limitedWork();
+                } else {
+                    pacer.readyNow();
+                }
             }
 
             @Override

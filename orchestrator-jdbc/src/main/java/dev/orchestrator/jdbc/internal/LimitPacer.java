@@ -21,7 +21,10 @@ final class LimitPacer {
     private final AtomicLong signals = new AtomicLong();
     /** Whether the last pass left ready limited tasks unclaimed (waiting for capacity or budget). */
     private volatile boolean waiting;
-    /** Whether this store has shown limited work to this node at all. */
+    /**
+     * Whether limited work is in play: the last pass found some ready, or a limited run was
+     * announced since. Only then do retries and other nodes' wake-ups bring the next pass forward.
+     */
     private volatile boolean seen;
 
     /** Whether a claim at {@code now} runs the limited pass. */
@@ -40,18 +43,23 @@ final class LimitPacer {
      */
     void passed(long signal, long now, boolean found, boolean claimed) {
         waiting = found;
-        seen |= found;
+        seen = found;
         dueAt.set(claimed ? now : now + PROBE_MILLIS);
         if (signals.get() != signal) {
             dueAt.set(0); // a signal came during the pass: what it announced may not have been seen
         }
     }
 
-    /** Limited work may be claimable now. */
+    /** Limited work may be claimable now: the next claim looks. */
     void readyNow() {
-        seen = true;
         signals.incrementAndGet();
         dueAt.set(0);
+    }
+
+    /** A limited run was created, here or on another node: the next claim looks, and so do later wake-ups. */
+    void limitedWork() {
+        seen = true;
+        readyNow();
     }
 
     /** Work may become ready at {@code at} (a retry, a remote wake-up); looked for then if limits are in use. */

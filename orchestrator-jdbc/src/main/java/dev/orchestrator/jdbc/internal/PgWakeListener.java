@@ -66,7 +66,7 @@ final class PgWakeListener implements WakeSubscription {
                 first = false;
                 // look once: work announced before the LISTEN took effect (at start, or while away) is not missed
                 if (listener instanceof LimitsHeard l) {
-                    l.limitsReady();
+                    l.limitsReady(false);
                 }
                 listener.wake(null);
                 listener.schedulesChanged();
@@ -123,7 +123,7 @@ final class PgWakeListener implements WakeSubscription {
         }
         try {
             if (limits && listener instanceof LimitsHeard l) {
-                l.limitsReady();
+                l.limitsReady(true);
             }
             if (now) {
                 listener.wake(null);
@@ -141,8 +141,12 @@ final class PgWakeListener implements WakeSubscription {
 
     /** A listener that also hears that limited work may be claimable ({@value WakeNotifier#LIMITS}). */
     interface LimitsHeard {
-        /** Another node created a limited run, or left room under a limit it could not use. */
-        void limitsReady();
+        /**
+         * Limited work may be claimable: {@code announced} when another node created a limited run
+         * or left room under a limit it could not use; otherwise the listener (re)connected and may
+         * have missed such news.
+         */
+        void limitsReady(boolean announced);
     }
 
     /** Stops listening and closes the connection; idempotent. */
