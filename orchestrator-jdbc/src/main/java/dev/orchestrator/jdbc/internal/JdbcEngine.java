@@ -301,7 +301,7 @@ public final class JdbcEngine implements Store {
             notifyRetries(ctx, c, batch);
             return r;
         });
-        paceLimits(batch);
+        claims.limits().written(batch);
         lastClaimEmpty = result.claimed().isEmpty();
         return result;
     }
@@ -318,7 +318,7 @@ public final class JdbcEngine implements Store {
             notifyRetries(ctx, c, batch);
             return e;
         });
-        paceLimits(batch);
+        claims.limits().written(batch);
         return ended;
     }
 
@@ -444,22 +444,6 @@ public final class JdbcEngine implements Store {
     }
 
     /**
-     * Tells the limited claims what a written batch may have made claimable: capacity freed by an
-     * end or a hand-back, and the times of retries.
-     */
-    private void paceLimits(List<TaskUpdate> batch) {
-        LimitPacer pacer = claims.limits();
-        for (TaskUpdate u : batch) {
-            if (u.kind() == TaskUpdate.Kind.ENDED || u.kind() == TaskUpdate.Kind.RELEASED) {
-                pacer.capacityFreed();
-                if (u.retryAt() != null) {
-                    pacer.readyAt(u.retryAt().toEpochMilli());
-                }
-            }
-        }
-    }
-
-    /**
      * Sends the transaction's one wake-up, if it made work ready: a step released its dependents
      * (marked by the cascade) or a retry was queued (its time is the payload).
      */
@@ -484,30 +468,7 @@ public final class JdbcEngine implements Store {
         if (!listen) {
             return () -> { };
         }
-        LimitPacer pacer = claims.limits();
-        class Paced implements WakeListener, PgWakeListener.LimitsHeard {
-            @Override
-            public void limitsReady(boolean announced) {
-                if (announced) {
-                    pacer.limitedWork();
-                } else {
-                    pacer.readyNow();
-                }
-            }
-
-            @Override
-            public void wake(Instant readyAt) {
-                // Another node made work ready: if limits are in use here, the next claim looks for limited work.
-                pacer.readyAt(readyAt == null ? 0 : readyAt.toEpochMilli());
-                listener.wake(readyAt);
-            }
-
-            @Override
-            public void schedulesChanged() {
-                listener.schedulesChanged();
-            }
-        }
-        return new PgWakeListener(listenConnections, notifier.channel(), new Paced());
+        return new PgWakeListener(listenConnections, notifier.channel(), claims.limits().pacing(listener));
     }
 
     /** The channel this store's wake-ups are sent on (PostgreSQL). */

@@ -1,5 +1,10 @@
 package dev.orchestrator.jdbc.internal;
 
+import dev.orchestrator.spi.TaskUpdate;
+import dev.orchestrator.spi.WakeListener;
+
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -74,6 +79,52 @@ final class LimitPacer {
     void capacityFreed() {
         if (waiting) {
             readyNow();
+        }
+    }
+
+    /** What a written batch may have made claimable: capacity freed by an end or a hand-back, and retries. */
+    void written(List<TaskUpdate> batch) {
+        for (TaskUpdate u : batch) {
+            if (u.kind() == TaskUpdate.Kind.ENDED || u.kind() == TaskUpdate.Kind.RELEASED) {
+                capacityFreed();
+                if (u.retryAt() != null) {
+                    readyAt(u.retryAt().toEpochMilli());
+                }
+            }
+        }
+    }
+
+    /** {@code listener}, with what another node announces also bringing the limited pass forward. */
+    WakeListener pacing(WakeListener listener) {
+        return new Pacing(listener);
+    }
+
+    /** A wake-up listener that tells this pacer first. */
+    private final class Pacing implements WakeListener, PgWakeListener.LimitsHeard {
+        private final WakeListener listener;
+
+        Pacing(WakeListener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void limitsReady(boolean announced) {
+            if (announced) {
+                limitedWork();
+            } else {
+                readyNow();
+            }
+        }
+
+        @Override
+        public void wake(Instant readyAt) {
+            readyAt(readyAt == null ? 0 : readyAt.toEpochMilli()); // only while limited work is in play
+            listener.wake(readyAt);
+        }
+
+        @Override
+        public void schedulesChanged() {
+            listener.schedulesChanged();
         }
     }
 }
