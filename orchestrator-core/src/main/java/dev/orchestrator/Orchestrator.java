@@ -55,9 +55,14 @@ public interface Orchestrator extends AutoCloseable {
 
     /**
      * Triggers a run of the latest version of {@code workflow}. If {@code options} carries an
-     * idempotency key already used by a run of this workflow, returns that run instead.
+     * idempotency key already used by a run of this workflow, returns that run instead. With a
+     * {@link WorkflowSpec#maxConcurrentRuns()} and {@link ConcurrencyPolicy#QUEUE}, a run over the
+     * limit is created and waits {@code PENDING}.
      *
-     * @throws IllegalArgumentException if no workflow of that name is registered
+     * @throws IllegalArgumentException   if no workflow of that name is registered
+     * @throws IllegalStateException      if the workflow is paused
+     * @throws ConcurrencyLimitException if its {@link ConcurrencyPolicy#REFUSE} limit of runs that
+     *                                    have not ended is reached; nothing is written then
      */
     RunHandle trigger(String workflow, TriggerOptions options);
 

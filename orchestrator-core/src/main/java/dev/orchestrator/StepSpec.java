@@ -19,9 +19,13 @@ import java.util.Objects;
  * @param maxLostAttempts  how many attempts of a task may be lost (their node died) before the task
  *                         fails; they do not count against {@code retry}; between 1 and 100, default
  *                         {@value #DEFAULT_MAX_LOST_ATTEMPTS}
+ * @param maxConcurrentTasks at most this many tasks of this step are claimed or running at once, across
+ *                         all nodes and all runs of the workflow (see {@link Builder#maxConcurrentTasks});
+ *                         at least 1, or {@code null} (the default) for no limit
  */
 public record StepSpec(String name, String executor, JobSpec job, int taskCount, RetryPolicy retry,
-                       Duration timeout, Duration heartbeatTimeout, List<String> dependsOn, int maxLostAttempts) {
+                       Duration timeout, Duration heartbeatTimeout, List<String> dependsOn, int maxLostAttempts,
+                       Integer maxConcurrentTasks) {
 
     /** The largest task count of one step. */
     public static final int MAX_TASKS = 10_000;
@@ -42,6 +46,15 @@ public record StepSpec(String name, String executor, JobSpec job, int taskCount,
             Names.check("dependsOn of step '" + name + "'", d);
         }
         checkMaxLost(maxLostAttempts, name);
+        if (maxConcurrentTasks != null) {
+            checkMaxConcurrentTasks(maxConcurrentTasks, name);
+        }
+    }
+
+    /** A step without a concurrency limit. */
+    public StepSpec(String name, String executor, JobSpec job, int taskCount, RetryPolicy retry, Duration timeout,
+                    Duration heartbeatTimeout, List<String> dependsOn, int maxLostAttempts) {
+        this(name, executor, job, taskCount, retry, timeout, heartbeatTimeout, dependsOn, maxLostAttempts, null);
     }
 
     /** A step with the default budget of lost attempts. */
@@ -53,6 +66,13 @@ public record StepSpec(String name, String executor, JobSpec job, int taskCount,
     private static void checkMaxLost(int maxLostAttempts, String step) {
         if (maxLostAttempts < 1 || maxLostAttempts > 100) {
             throw new IllegalArgumentException("maxLostAttempts must be between 1 and 100, got " + maxLostAttempts
+                    + " (step '" + step + "')");
+        }
+    }
+
+    private static void checkMaxConcurrentTasks(int max, String step) {
+        if (max < 1) {
+            throw new IllegalArgumentException("maxConcurrentTasks must be at least 1, got " + max
                     + " (step '" + step + "')");
         }
     }
@@ -97,6 +117,7 @@ public record StepSpec(String name, String executor, JobSpec job, int taskCount,
         private Duration heartbeatTimeout;
         private List<String> dependsOn = List.of();
         private int maxLostAttempts = DEFAULT_MAX_LOST_ATTEMPTS;
+        private Integer maxConcurrentTasks;
 
         private Builder(String name, String executor) {
             Names.check("step name", name);
@@ -158,9 +179,27 @@ public record StepSpec(String name, String executor, JobSpec job, int taskCount,
             return this;
         }
 
+        /**
+         * At most {@code max} tasks of this step are claimed ({@code DISPATCHED}) or {@code RUNNING}
+         * at once, counted across every node and every run of this workflow that has a step of this
+         * name, so a step protects the service it calls whatever triggers it. Tasks beyond the limit
+         * stay {@code PENDING} until one of the counted tasks ends; they are claimed oldest run first.
+         * The limit is checked in the claim's transaction on the store, never by a lock held while a
+         * task runs. When live runs of several versions of the workflow disagree on the limit, the
+         * value of the most recently triggered run applies to all of them. Default: no limit.
+         *
+         * @throws IllegalArgumentException if {@code max} is below 1
+         */
+        public Builder maxConcurrentTasks(int max) {
+            checkMaxConcurrentTasks(max, name);
+            this.maxConcurrentTasks = max;
+            return this;
+        }
+
         /** The validated step. */
         public StepSpec build() {
-            return new StepSpec(name, executor, job, taskCount, retry, timeout, heartbeatTimeout, dependsOn, maxLostAttempts);
+            return new StepSpec(name, executor, job, taskCount, retry, timeout, heartbeatTimeout, dependsOn, maxLostAttempts,
+                    maxConcurrentTasks);
         }
     }
 }

@@ -50,6 +50,36 @@ class SpecValidationTest {
     }
 
     @Test
+    void limitsBelowOneAreRefusedNamingTheField() {
+        assertThatThrownBy(() -> StepSpec.process("s", "/bin/true").maxConcurrentTasks(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxConcurrentTasks must be at least 1, got 0 (step 's')");
+        assertThatThrownBy(() -> new StepSpec("s", "process", JobSpec.command("/bin/true"), 1, null, null, null,
+                List.of(), 3, -1)).hasMessage("maxConcurrentTasks must be at least 1, got -1 (step 's')");
+        assertThatThrownBy(() -> WorkflowSpec.builder("w").maxConcurrentRuns(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxConcurrentRuns must be at least 1, got 0 (workflow 'w')");
+        assertThatThrownBy(() -> new WorkflowSpec("w", List.of(StepSpec.process("s", "/bin/true").build()), -3, null))
+                .hasMessage("maxConcurrentRuns must be at least 1, got -3 (workflow 'w')");
+        assertThatThrownBy(() -> WorkflowSpec.builder("w").concurrencyPolicy(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("concurrencyPolicy");
+    }
+
+    @Test
+    void limitsDefaultToNoneAndTheQueuePolicy() {
+        WorkflowSpec plain = WorkflowSpec.of("w", StepSpec.process("s", "/bin/true"));
+        assertThat(plain.maxConcurrentRuns()).isNull();
+        assertThat(plain.concurrencyPolicy()).isEqualTo(ConcurrencyPolicy.QUEUE);
+        assertThat(plain.steps().getFirst().maxConcurrentTasks()).isNull();
+        WorkflowSpec limited = WorkflowSpec.builder("w").step(StepSpec.process("s", "/bin/true").maxConcurrentTasks(3))
+                .maxConcurrentRuns(2).build();
+        assertThat(limited.maxConcurrentRuns()).isEqualTo(2);
+        assertThat(limited.concurrencyPolicy()).isEqualTo(ConcurrencyPolicy.QUEUE);
+        assertThat(limited.steps().getFirst().maxConcurrentTasks()).isEqualTo(3);
+        assertThatThrownBy(() -> WorkflowSpec.builder("w").build()).hasMessageContaining("steps must not be empty");
+    }
+
+    @Test
     void retryPolicyBacksOffExponentiallyUpToItsCap() {
         RetryPolicy p = new RetryPolicy(10, Duration.ofSeconds(1), Duration.ofSeconds(5));
         assertThat(p.backoffBefore(2)).isEqualTo(Duration.ofSeconds(1));

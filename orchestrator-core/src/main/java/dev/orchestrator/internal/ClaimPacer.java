@@ -68,6 +68,11 @@ final class ClaimPacer {
         return Math.min(free, batchSize);
     }
 
+    /** Tasks this node could start at once: its free slots, with {@code owned} attempts owned. */
+    int startable(int owned) {
+        return Math.max(0, maxConcurrency - owned);
+    }
+
     /**
      * A claim of {@code limit} returned {@code got} tasks: a full claim asks for another, and an
      * empty one on an idle node backs the safety-net poll off fourfold, up to its maximum.

@@ -139,10 +139,12 @@ final class DefaultOrchestrator implements Orchestrator {
         List<NewStep> steps = new ArrayList<>(spec.steps().size());
         for (StepSpec s : spec.steps()) {
             steps.add(new NewStep(s.name(), s.taskCount(), s.dependsOn().stream().map(spec::stepIndex).toList(),
-                    s.executor()));
+                    s.executor(), s.maxConcurrentTasks()));
         }
+        // A REFUSE limit is checked by the store in the run's own transaction (ConcurrencyLimitException).
         CreatedRun created = store.createRun(new NewRun(row.versionId(), options.triggeredBy(),
-                params, options.idempotencyKey(), steps), config.clock().instant());
+                params, options.idempotencyKey(), steps, spec.maxConcurrentRuns(), spec.concurrencyPolicy()),
+                config.clock().instant());
         if (created.created()) {
             scheduler.requestClaim();
         }

@@ -1,5 +1,6 @@
 package dev.orchestrator.internal;
 
+import dev.orchestrator.ConcurrencyLimitException;
 import dev.orchestrator.MisfirePolicy;
 import dev.orchestrator.RunHandle;
 import dev.orchestrator.ScheduleSpec;
@@ -170,8 +171,8 @@ final class ScheduleFirer {
         RunHandle run;
         try {
             run = trigger.apply(spec.workflow(), spec.triggerOptions(fireAt));
-        } catch (IllegalArgumentException e) {
-            // the workflow was deleted: this fire cannot run
+        } catch (IllegalArgumentException | ConcurrencyLimitException e) {
+            // the workflow was deleted, or its REFUSE limit is reached: this fire cannot run
             log.warn("schedule '{}' fire at {} dropped: {}", spec.name(), fireAt, e.getMessage());
             store.advanceSchedule(spec.name(), next, next, previousFire, previousRun);
             return false;

@@ -301,7 +301,8 @@ final class Scheduler {
         WriteAndClaim result;
         long t0 = System.nanoTime();
         try {
-            result = store.applyUpdatesAndClaim(batch, lease.nodeId(), executorTypes, limit, at);
+            result = store.applyUpdatesAndClaim(batch, lease.nodeId(), executorTypes, limit,
+                    pacer.startable(ledger.size()), at);
         } catch (RuntimeException e) {
             if (write && !StoreErrors.isTransient(e)) {
                 // The database rejects something in the batch: find it, write the rest.

@@ -1,5 +1,6 @@
 package dev.orchestrator.internal;
 
+import dev.orchestrator.ConcurrencyPolicy;
 import dev.orchestrator.JobSpec;
 import dev.orchestrator.RetryPolicy;
 import dev.orchestrator.StepSpec;
@@ -39,9 +40,16 @@ final class SpecCodec {
             m.put("heartbeatTimeoutMs", s.heartbeatTimeout() == null ? null : s.heartbeatTimeout().toMillis());
             m.put("dependsOn", s.dependsOn());
             m.put("maxLostAttempts", s.maxLostAttempts());
+            if (s.maxConcurrentTasks() != null) { // only when set: specs saved before limits keep their text
+                m.put("maxConcurrentTasks", s.maxConcurrentTasks());
+            }
             steps.add(m);
         }
         root.put("steps", steps);
+        if (spec.maxConcurrentRuns() != null) {
+            root.put("maxConcurrentRuns", spec.maxConcurrentRuns());
+            root.put("concurrencyPolicy", spec.concurrencyPolicy().name());
+        }
         return Json.write(root);
     }
 
@@ -62,9 +70,16 @@ final class SpecCodec {
                     ((Long) m.get("taskCount")).intValue(), retry, millis(m.get("timeoutMs")),
                     millis(m.get("heartbeatTimeoutMs")), (List<String>) (List<?>) m.get("dependsOn"),
                     m.get("maxLostAttempts") == null ? StepSpec.DEFAULT_MAX_LOST_ATTEMPTS
-                            : ((Long) m.get("maxLostAttempts")).intValue()));
+                            : ((Long) m.get("maxLostAttempts")).intValue(),
+                    intOrNull(m.get("maxConcurrentTasks"))));
         }
-        return new WorkflowSpec((String) root.get("name"), steps);
+        Object policy = root.get("concurrencyPolicy");
+        return new WorkflowSpec((String) root.get("name"), steps, intOrNull(root.get("maxConcurrentRuns")),
+                policy == null ? ConcurrencyPolicy.QUEUE : ConcurrencyPolicy.valueOf((String) policy));
+    }
+
+    private static Integer intOrNull(Object v) {
+        return v == null ? null : ((Long) v).intValue();
     }
 
     private static Duration millis(Object v) {

@@ -46,7 +46,14 @@ public interface Store extends AutoCloseable {
      * without dependencies are {@code PENDING} with {@code ready_at = now}, the others
      * {@code WAITING}. If {@code run.idempotencyKey()} is set and a run of the same workflow name
      * already has it, nothing is written and that run is returned with {@code created = false}
-     * (also under concurrent calls).
+     * (also under concurrent calls). A run with limits ({@link NewRun#limited()}) records them for
+     * the claim; with {@link dev.orchestrator.ConcurrencyPolicy#REFUSE}, if the workflow already
+     * has {@code maxConcurrentRuns} runs that have not ended, nothing is written and
+     * {@link dev.orchestrator.ConcurrencyLimitException} is thrown (also under concurrent calls
+     * from several nodes). A store that cannot keep limits throws
+     * {@link UnsupportedOperationException} for a limited run.
+     *
+     * @throws dev.orchestrator.ConcurrencyLimitException when a REFUSE limit is reached
      */
     CreatedRun createRun(NewRun run, Instant now);
 
@@ -99,7 +106,11 @@ public interface Store extends AutoCloseable {
      * {@code ready_at} first, in one statement: each becomes {@code DISPATCHED}, owned by
      * {@code nodeId}, with its attempt number one higher, and gets an attempt row
      * ({@code RUNNING}, started {@code now}). Runs still {@code PENDING} become {@code RUNNING}.
-     * Concurrent claims from several nodes never return the same task.
+     * Concurrent claims from several nodes never return the same task. Limits recorded by
+     * {@link #createRun} hold across concurrent claims from several nodes: a step's
+     * {@code maxConcurrentTasks} caps its tasks {@code DISPATCHED} or {@code RUNNING} across all runs
+     * of the workflow, and a queued run's tasks are not claimed while {@code maxConcurrentRuns}
+     * runs of its workflow are {@code RUNNING}.
      */
     List<ClaimedTask> claimReady(String nodeId, int limit, Instant now);
 
@@ -142,6 +153,17 @@ public interface Store extends AutoCloseable {
         List<ClaimedTask> claimed = limit <= 0 ? List.of()
                 : executorTypes == null ? claimReady(nodeId, limit, now) : claimReady(nodeId, executorTypes, limit, now);
         return new WriteAndClaim(ended, claimed);
+    }
+
+    /**
+     * {@link #applyUpdatesAndClaim(List, String, Set, int, Instant)}, where at most {@code startable}
+     * of the {@code limit} tasks claimed may be tasks under a concurrency limit: those the node can
+     * start at once. A limited task claimed ahead of a free slot would hold a place of its limit
+     * without running. The default ignores {@code startable}.
+     */
+    default WriteAndClaim applyUpdatesAndClaim(List<TaskUpdate> updates, String nodeId, Set<String> executorTypes,
+                                               int limit, int startable, Instant now) {
+        return applyUpdatesAndClaim(updates, nodeId, executorTypes, limit, now);
     }
 
     // ---- nodes

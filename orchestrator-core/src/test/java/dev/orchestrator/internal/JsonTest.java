@@ -1,5 +1,6 @@
 package dev.orchestrator.internal;
 
+import dev.orchestrator.ConcurrencyPolicy;
 import dev.orchestrator.RetryPolicy;
 import dev.orchestrator.StepSpec;
 import dev.orchestrator.WorkflowSpec;
@@ -37,6 +38,20 @@ class JsonTest {
                 StepSpec.builder("b", "noop").dependsOn("a").heartbeatTimeout(Duration.ofSeconds(3)).build()));
         String json = SpecCodec.toJson(spec);
         assertThat(SpecCodec.fromJson(json)).isEqualTo(spec);
+        assertThat(SpecCodec.toJson(SpecCodec.fromJson(json))).isEqualTo(json);
+        assertThat(json).as("limits are written only when set, so specs saved before them keep their text")
+                .doesNotContain("maxConcurrent").doesNotContain("concurrencyPolicy");
+    }
+
+    @Test
+    void limitsRoundTrip() {
+        WorkflowSpec spec = WorkflowSpec.builder("w")
+                .step(StepSpec.process("a", "/bin/true").tasks(30).maxConcurrentTasks(3))
+                .step(StepSpec.process("b", "/bin/true").dependsOn("a"))
+                .maxConcurrentRuns(2, ConcurrencyPolicy.REFUSE).build();
+        String json = SpecCodec.toJson(spec);
+        assertThat(SpecCodec.fromJson(json)).isEqualTo(spec);
+        assertThat(SpecCodec.fromJson(json).steps().get(1).maxConcurrentTasks()).isNull();
         assertThat(SpecCodec.toJson(SpecCodec.fromJson(json))).isEqualTo(json);
     }
 }

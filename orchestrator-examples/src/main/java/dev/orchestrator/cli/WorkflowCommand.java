@@ -90,7 +90,7 @@ final class WorkflowCommand implements Callable<Integer> {
             }
             wf = WorkflowFile.read(file);
             if (name != null) {
-                wf = new WorkflowSpec(name, wf.steps());
+                wf = new WorkflowSpec(name, wf.steps(), wf.maxConcurrentRuns(), wf.concurrencyPolicy());
             }
         } else {
             if (name == null) {

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.orchestrator.ConcurrencyPolicy;
 import dev.orchestrator.JobSpec;
 import dev.orchestrator.RetryPolicy;
 import dev.orchestrator.StepSpec;
@@ -56,6 +57,9 @@ import java.util.stream.Collectors;
  *     env: {TARGET: prod}
  *     workingDirectory: /srv/etl
  *     dependsOn: [extract]
+ *     maxConcurrentTasks: 3        # at most 3 tasks of this step at once, across nodes and runs
+ * maxConcurrentRuns: 2             # optional: at most 2 runs at once
+ * concurrencyPolicy: queue         # queue (default) or refuse, for runs over that
  * </pre>
  *
  * Unknown fields and wrong types are errors that name the line and the field.
@@ -73,16 +77,18 @@ final class WorkflowFile {
      */
 
     /** A workflow as written in a file. */
-    @JsonPropertyOrder({"name", "steps"})
+    @JsonPropertyOrder({"name", "steps", "maxConcurrentRuns", "concurrencyPolicy"})
     static final class FileWorkflow {
         public String name;
         public List<FileStep> steps;
+        public Integer maxConcurrentRuns;
+        public String concurrencyPolicy;
     }
 
     /** A step as written in a file; every field but {@code name} (and {@code command} for processes) is optional. */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     @JsonPropertyOrder({"name", "executor", "command", "env", "workingDirectory", "options", "tasks", "retries",
-            "backoff", "maxBackoff", "timeout", "heartbeatTimeout", "dependsOn"})
+            "backoff", "maxBackoff", "timeout", "heartbeatTimeout", "dependsOn", "maxConcurrentTasks"})
     static final class FileStep {
         public String name;
         public String executor;
@@ -97,6 +103,7 @@ final class WorkflowFile {
         public Duration timeout;
         public Duration heartbeatTimeout;
         public List<String> dependsOn;
+        public Integer maxConcurrentTasks;
     }
 
     private static final SimpleModule DURATIONS = new SimpleModule("durations")
@@ -184,9 +191,26 @@ final class WorkflowFile {
                     s.workingDirectory, nonNull(s.options, "options", i));
             steps.add(new StepSpec(s.name, s.executor == null ? "process" : s.executor, job,
                     s.tasks == null ? 1 : s.tasks, retry(s.retries, s.backoff, s.maxBackoff, "steps[" + i + "]."),
-                    s.timeout, s.heartbeatTimeout, s.dependsOn));
+                    s.timeout, s.heartbeatTimeout, s.dependsOn, StepSpec.DEFAULT_MAX_LOST_ATTEMPTS,
+                    s.maxConcurrentTasks));
         }
-        return new WorkflowSpec(wf.name, steps);
+        if (wf.concurrencyPolicy != null && wf.maxConcurrentRuns == null) {
+            throw new IllegalArgumentException("field 'concurrencyPolicy' needs 'maxConcurrentRuns'");
+        }
+        return new WorkflowSpec(wf.name, steps, wf.maxConcurrentRuns, policy(wf.concurrencyPolicy));
+    }
+
+    /** {@code queue} or {@code refuse}, in any case; {@code null} for the default. */
+    private static ConcurrencyPolicy policy(String name) {
+        if (name == null) {
+            return null;
+        }
+        for (ConcurrencyPolicy p : ConcurrencyPolicy.values()) {
+            if (p.name().equalsIgnoreCase(name)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("field 'concurrencyPolicy' must be queue or refuse, got '" + name + "'");
     }
 
     /** The retry policy of {@code retries} extra attempts; {@code null}s take the defaults. */
@@ -244,6 +268,7 @@ final class WorkflowFile {
         f.timeout = s.timeout();
         f.heartbeatTimeout = s.heartbeatTimeout();
         f.dependsOn = s.dependsOn();
+        f.maxConcurrentTasks = s.maxConcurrentTasks();
         return f;
     }
 

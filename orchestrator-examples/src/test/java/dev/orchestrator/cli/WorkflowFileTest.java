@@ -1,5 +1,6 @@
 package dev.orchestrator.cli;
 
+import dev.orchestrator.ConcurrencyPolicy;
 import dev.orchestrator.RetryPolicy;
 import dev.orchestrator.StepSpec;
 import dev.orchestrator.WorkflowSpec;
@@ -63,11 +64,35 @@ class WorkflowFileTest {
     }
 
     @Test
+    void readsConcurrencyLimitsAndRefusesOnesBelowOne() throws Exception {
+        WorkflowSpec spec = WorkflowFile.parse("wf.yaml", """
+                name: api
+                maxConcurrentRuns: 2
+                concurrencyPolicy: refuse
+                steps:
+                  - {name: call, command: [/usr/bin/call], tasks: 30, maxConcurrentTasks: 3}
+                """);
+        assertThat(spec.maxConcurrentRuns()).isEqualTo(2);
+        assertThat(spec.concurrencyPolicy()).isEqualTo(ConcurrencyPolicy.REFUSE);
+        assertThat(spec.steps().getFirst().maxConcurrentTasks()).isEqualTo(3);
+        assertThat(WorkflowFile.parse("wf.yaml", FULL).maxConcurrentRuns()).as("no limit by default").isNull();
+        String json = Output.JSON.writeValueAsString(Map.of("name", "api", "steps", WorkflowFile.toFile(spec)));
+        assertThat(WorkflowFile.parse("wf.json", json).steps()).isEqualTo(spec.steps());
+
+        assertThatThrownBy(() -> WorkflowFile.parse("x.yaml", "name: a\nsteps:\n  - {name: s, command: [x], maxConcurrentTasks: 0}\n"))
+                .isInstanceOf(CliException.class).hasMessage("x.yaml: maxConcurrentTasks must be at least 1, got 0 (step 's')");
+        assertThatThrownBy(() -> WorkflowFile.parse("x.yaml", "name: a\nmaxConcurrentRuns: -1\nsteps:\n  - {name: s, command: [x]}\n"))
+                .hasMessage("x.yaml: maxConcurrentRuns must be at least 1, got -1 (workflow 'a')");
+        assertThatThrownBy(() -> WorkflowFile.parse("x.yaml", "name: a\nmaxConcurrentRuns: 1\nconcurrencyPolicy: drop\nsteps:\n  - {name: s, command: [x]}\n"))
+                .hasMessage("x.yaml: field 'concurrencyPolicy' must be queue or refuse, got 'drop'");
+    }
+
+    @Test
     void errorsNameTheLineAndTheField() {
         assertThatThrownBy(() -> WorkflowFile.parse("x.yaml", "name: a\nsteps:\n  - name: s\n    command: /bin/true\n"))
                 .isInstanceOf(CliException.class).hasMessage("x.yaml: line 4, column 14: field 'steps[0].command' must be a list");
         assertThatThrownBy(() -> WorkflowFile.parse("x.yaml", "name: a\nstepz: []\n"))
-                .hasMessageStartingWith("x.yaml: line 2, column 8: unknown field 'stepz' (known fields: name, steps)");
+                .hasMessageStartingWith("x.yaml: line 2, column 8: unknown field 'stepz' (known fields: concurrencyPolicy, maxConcurrentRuns, name, steps)");
         assertThatThrownBy(() -> WorkflowFile.parse("x.json", "{\"name\": \"a\",\n \"steps\": [ }"))
                 .hasMessageContaining("x.json: line 2").hasMessageContaining("syntax error");
         assertThatThrownBy(() -> WorkflowFile.parse("x.yaml", "steps:\n  - name: s\n    command: [/bin/true]\n"))

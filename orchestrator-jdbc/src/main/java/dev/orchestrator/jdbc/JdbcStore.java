@@ -257,6 +257,12 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public WriteAndClaim applyUpdatesAndClaim(List<TaskUpdate> updates, String nodeId, Set<String> executorTypes,
+                                              int limit, int startable, Instant now) {
+        return engine.applyUpdatesAndClaim(updates, nodeId, executorTypes, limit, startable, now);
+    }
+
+    @Override
     public List<Long> applyUpdates(List<TaskUpdate> updates, Instant now) {
         return engine.applyUpdates(updates, now);
     }

@@ -64,8 +64,15 @@ class MigrationTest {
         Path file = dir.resolve("plan.db");
         try (Store store = JdbcStore.sqlite(file)) {
             assertThat(store.listWorkflows()).isEmpty();
-            assertThat(plan(file, "SELECT id FROM orc_tasks WHERE status = 'PENDING' AND ready_at <= 5 "
-                    + "ORDER BY ready_at, id LIMIT 10")).contains("orc_tasks_ready_idx").doesNotContain("TEMP B-TREE");
+            assertThat(plan(file, "SELECT id FROM orc_tasks WHERE status = 'PENDING' AND limit_id IS NULL "
+                    + "AND ready_at <= 5 ORDER BY ready_at, id LIMIT 10")).contains("orc_tasks_ready_idx")
+                    .doesNotContain("TEMP B-TREE");
+            // Limited claims: a limit's ready tasks oldest run first, and its live tasks, each from its own index.
+            assertThat(plan(file, "SELECT id, run_id FROM orc_tasks t WHERE t.limit_id = 7 AND t.status = 'PENDING' "
+                    + "AND t.limit_id IS NOT NULL AND t.ready_at <= 5 ORDER BY t.run_id, t.ready_at, t.id LIMIT 3"))
+                    .contains("orc_tasks_limited_ready_idx").doesNotContain("TEMP B-TREE");
+            assertThat(plan(file, "SELECT count(*) FROM orc_tasks t WHERE t.limit_id = 7 AND t.limit_id IS NOT NULL "
+                    + "AND t.status IN ('DISPATCHED', 'RUNNING')")).contains("orc_tasks_limited_live_idx");
             assertThat(plan(file, "SELECT DISTINCT owner FROM orc_tasks WHERE status IN ('DISPATCHED', 'RUNNING') "
                     + "AND owner <> 'me'")).contains("orc_tasks_in_flight_idx");
         }

@@ -25,6 +25,7 @@ import static dev.orchestrator.jdbc.internal.Col.ATTEMPT;
 import static dev.orchestrator.jdbc.internal.Col.EXECUTION_NAME;
 import static dev.orchestrator.jdbc.internal.Col.HEARTBEAT_AT;
 import static dev.orchestrator.jdbc.internal.Col.ID;
+import static dev.orchestrator.jdbc.internal.Col.LIMIT_ID;
 import static dev.orchestrator.jdbc.internal.Col.OWNER;
 import static dev.orchestrator.jdbc.internal.Col.READY_AT;
 import static dev.orchestrator.jdbc.internal.Col.RUN_ID;
@@ -35,8 +36,10 @@ import static dev.orchestrator.jdbc.internal.Col.TASK_INDEX;
 
 /**
  * The claim: one {@code UPDATE ... WHERE id IN (SELECT ... LIMIT n) RETURNING} over the partial
- * index of {@code PENDING} tasks, one batch of attempt rows, and one update of runs still
- * {@code PENDING}.
+ * index of unlimited {@code PENDING} tasks, one batch of attempt rows, and one update of runs still
+ * {@code PENDING}. Tasks under a concurrency limit are claimed first, by {@link LimitedClaims},
+ * only when its {@link LimitPacer} says limited work may be claimable: otherwise the claim runs
+ * exactly the statements it runs without limits.
  */
 final class ClaimQueries {
 
@@ -54,6 +57,7 @@ final class ClaimQueries {
     private final Map<List<String>, Stmt> anyReady = new ConcurrentHashMap<>();
     private final Stmt runInfo;
     private final Stmt startRuns;
+    private final LimitedClaims limited;
 
     /** The claim for {@code tables} on {@code dialect}, rendered once with {@code r} and run by {@code jdbc}. */
     public ClaimQueries(Tables tables, DialectSupport dialect, DSLContext r, Jdbc jdbc, TaskWriter writer) {
@@ -63,6 +67,7 @@ final class ClaimQueries {
         this.writer = writer;
         this.beforeClaim = dialect.beforeClaimSql();
         this.renderer = r;
+        this.limited = new LimitedClaims(tables, dialect, r, jdbc);
         this.runInfo = Stmt.of(r, r.select(ID, Col.WORKFLOW_VERSION_ID, Col.PARAMS_JSON, STATUS).from(t.runs)
                 .where(dialect.idIn(ID)), 1);
         this.startRuns = Stmt.of(r, r.update(t.runs).set(STATUS, Statuses.lit(RunStatus.RUNNING))
@@ -75,8 +80,8 @@ final class ClaimQueries {
     private Stmt claimStatement(List<String> types) {
         return claims.computeIfAbsent(types, k -> {
             var candidates = dialect.lockCandidates(renderer.select(ID).from(t.tasks)
-                    .where(STATUS.eq(Statuses.lit(TaskStatus.PENDING))).and(READY_AT.le(DSL.param(SQLDataType.BIGINT)))
-                    .and(typeFilter(k))
+                    .where(STATUS.eq(Statuses.lit(TaskStatus.PENDING))).and(LIMIT_ID.isNull())
+                    .and(READY_AT.le(DSL.param(SQLDataType.BIGINT))).and(typeFilter(k))
                     .orderBy(READY_AT, ID).limit(DSL.param(SQLDataType.INTEGER)));
             return Stmt.of(renderer, renderer.update(t.tasks)
                     .set(STATUS, Statuses.lit(TaskStatus.DISPATCHED))
@@ -93,8 +98,8 @@ final class ClaimQueries {
     /** Whether any task of {@code types} is ready, rendered once per set of types. */
     private Stmt anyReadyStatement(List<String> types) {
         return anyReady.computeIfAbsent(types, k -> Stmt.of(renderer, renderer.selectOne().from(t.tasks)
-                .where(STATUS.eq(Statuses.lit(TaskStatus.PENDING))).and(READY_AT.le(DSL.param(SQLDataType.BIGINT)))
-                .and(typeFilter(k)).limit(DSL.inline(1)), 1 + k.size()));
+                .where(STATUS.eq(Statuses.lit(TaskStatus.PENDING))).and(LIMIT_ID.isNull())
+                .and(READY_AT.le(DSL.param(SQLDataType.BIGINT))).and(typeFilter(k)).limit(DSL.inline(1)), 1 + k.size()));
     }
 
     /** Tasks that need no particular executor, or one of {@code types}; every task if {@code types} is empty. */
@@ -110,8 +115,31 @@ final class ClaimQueries {
         return types == null ? List.of() : types.stream().sorted().toList();
     }
 
-    /** Whether any task of {@code types} is ready at {@code now}: one read, no transaction, for idle polls. */
+    /** When this store's claims look for limited tasks. */
+    public LimitPacer limits() {
+        return limited.pacer();
+    }
+
+    /**
+     * Whether any task of {@code types} is ready at {@code now}: one read, no transaction, for idle
+     * polls; a second read for limited tasks only when the limited pass is due.
+     */
     public boolean anyReady(Connection c, List<String> types, long now) throws SQLException {
+        if (anyUnlimitedReady(c, types, now)) {
+            return true;
+        }
+        if (!limited.pacer().due(now)) {
+            return false;
+        }
+        if (limited.anyReady(c, types, now)) {
+            return true;
+        }
+        long signal = limited.pacer().startPass();
+        limited.pacer().passed(signal, now, false, false);
+        return false;
+    }
+
+    private boolean anyUnlimitedReady(Connection c, List<String> types, long now) throws SQLException {
         boolean[] found = {false};
         Object[] args = new Object[1 + types.size()];
         args[0] = now;
@@ -122,29 +150,43 @@ final class ClaimQueries {
         return found[0];
     }
 
-    /** Claims up to {@code limit} ready tasks of {@code types} (see {@link #typeKey}) for {@code nodeId}. */
-    public List<ClaimedTask> claim(Connection c, String nodeId, List<String> types, int limit, long now)
-            throws SQLException {
+    /**
+     * Claims up to {@code limit} ready tasks of {@code types} (see {@link #typeKey}) for {@code nodeId},
+     * of which at most {@code startable} limited ones (the node can start them at once: a limited task
+     * claimed ahead would hold a place of its limit without running).
+     */
+    public List<ClaimedTask> claim(DSLContext ctx, Connection c, String nodeId, List<String> types, int limit,
+                                   int startable, long now) throws SQLException {
         if (beforeClaim != null) {
             jdbc.execute(c, beforeClaim);
         }
         List<long[]> rows = new ArrayList<>(Math.min(limit, 1024));
-        Object[] args = new Object[5 + types.size()];
-        args[0] = nodeId;
-        args[1] = now;
-        args[2] = now;
-        args[3] = now;
-        for (int i = 0; i < types.size(); i++) {
-            args[4 + i] = types.get(i);
+        // Limited tasks first: they are few (their limits bound them), and unlimited work cannot starve them.
+        if (startable > 0 && limited.pacer().due(now)) {
+            limited.claim(ctx, c, nodeId, types, Math.min(limit, startable), now, rows);
         }
-        args[4 + types.size()] = limit;
-        jdbc.query(c, claimStatement(types), args, rs -> rows.add(new long[]{
-                rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getLong(6)}));
+        int limitedRows = rows.size();
+        int rest = limit - rows.size();
+        if (rest > 0) {
+            Object[] args = new Object[5 + types.size()];
+            args[0] = nodeId;
+            args[1] = now;
+            args[2] = now;
+            args[3] = now;
+            for (int i = 0; i < types.size(); i++) {
+                args[4 + i] = types.get(i);
+            }
+            args[4 + types.size()] = rest;
+            jdbc.query(c, claimStatement(types), args, rs -> rows.add(new long[]{
+                    rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getLong(6)}));
+        }
         if (rows.isEmpty()) {
             return List.of();
         }
-        // Task id order: the order rows were locked in, and the order claims are returned in.
-        rows.sort(Comparator.comparingLong(r -> r[0]));
+        // Task id order, after the limited ones: the dispatcher starts claims in this order, and a
+        // limited task must start at once, not wait claimed ahead while holding a place of its limit.
+        rows.subList(0, limitedRows).sort(Comparator.comparingLong(r -> r[0]));
+        rows.subList(limitedRows, rows.size()).sort(Comparator.comparingLong(r -> r[0]));
         int n = rows.size();
         long[] ids = new long[n];
         int[] attempts = new int[n];

@@ -106,6 +106,13 @@ final class Col {
     /** Column {@code last_run_id} of {@code schedules}. */
     public static final Field<Long> LAST_RUN_ID = DSL.field(DSL.name("last_run_id"), SQLDataType.BIGINT);
 
+    /** Column {@code limit_id} of {@code tasks}: the {@code limits} row it is counted under, or null. */
+    public static final Field<Long> LIMIT_ID = DSL.field(DSL.name("limit_id"), SQLDataType.BIGINT);
+    /** Column {@code step_name} of {@code limits}: {@code ''} on a workflow's own row. */
+    public static final Field<String> STEP_NAME = DSL.field(DSL.name("step_name"), SQLDataType.VARCHAR);
+    /** Column {@code max_concurrent} of {@code limits}. */
+    public static final Field<Integer> MAX_CONCURRENT = DSL.field(DSL.name("max_concurrent"), SQLDataType.INTEGER);
+
     /** {@code column} qualified with {@code alias}. */
     public static <T> Field<T> q(String alias, Field<T> column) {
         return DSL.field(DSL.name(alias, column.getName()), column.getDataType());

@@ -6,6 +6,7 @@ import org.jooq.Field;
 import org.jooq.SQLDialect;
 import org.jooq.Select;
 import org.jooq.SelectForUpdateStep;
+import org.jooq.Record;
 import org.jooq.Record1;
 
 /** What differs between databases: the claim's locking, and whether writes are serialized. */
@@ -46,4 +47,10 @@ interface DialectSupport {
 
     /** Adds the row locking a claim's candidate query needs, if any. */
     Select<Record1<Long>> lockCandidates(SelectForUpdateStep<Record1<Long>> candidates);
+
+    /** {@code rows} locked until the transaction ends, waiting for other holders (PostgreSQL); as is on SQLite. */
+    <R extends Record> Select<R> lockRows(SelectForUpdateStep<R> rows);
+
+    /** {@code rows} locked, skipping rows others hold (PostgreSQL); as is on SQLite. */
+    <R extends Record> Select<R> skipLocked(SelectForUpdateStep<R> rows);
 }

@@ -190,14 +190,21 @@ public final class JdbcEngine implements Store {
     public CreatedRun createRun(NewRun run, Instant now) {
         RunCreator.validate(run);
         long at = Millis.required(now, "now");
-        return db.write("createRun", (ctx, c) -> {
-            CreatedRun created = runCreator.create(ctx, c, run, at);
-            if (created.created()) {
+        CreatedRun created = db.write("createRun", (ctx, c) -> {
+            CreatedRun r = runCreator.create(ctx, c, run, at);
+            if (r.created()) {
                 WakeNotifier.readyNow(ctx);
+                if (run.limited()) {
+                    WakeNotifier.limitsReady(ctx); // other nodes' claims look for limited work at once
+                }
                 notifier.flush(ctx, c);
             }
-            return created;
+            return r;
         });
+        if (created.created() && run.limited()) {
+            claims.limits().limitedWork();
+        }
+        return created;
     }
 
     @Override
@@ -244,6 +251,11 @@ public final class JdbcEngine implements Store {
 
     @Override
     public List<ClaimedTask> claimReady(String nodeId, Set<String> executorTypes, int limit, Instant now) {
+        return claimReady(nodeId, executorTypes, limit, limit, now);
+    }
+
+    private List<ClaimedTask> claimReady(String nodeId, Set<String> executorTypes, int limit, int startable,
+                                         Instant now) {
         List<String> types = ClaimQueries.typeKey(executorTypes);
         requireText(nodeId, "nodeId");
         if (limit < 1) {
@@ -255,7 +267,11 @@ public final class JdbcEngine implements Store {
         if (lastClaimEmpty && !db.read("claimReady", (ctx, c) -> claims.anyReady(c, types, at))) {
             return List.of();
         }
-        List<ClaimedTask> claimed = db.write("claimReady", (ctx, c) -> claims.claim(c, nodeId, types, limit, at));
+        List<ClaimedTask> claimed = db.write("claimReady", (ctx, c) -> {
+            List<ClaimedTask> got = claims.claim(ctx, c, nodeId, types, limit, startable, at);
+            notifier.flush(ctx, c);
+            return got;
+        });
         lastClaimEmpty = claimed.isEmpty();
         return claimed;
     }
@@ -270,18 +286,30 @@ public final class JdbcEngine implements Store {
     @Override
     public WriteAndClaim applyUpdatesAndClaim(List<TaskUpdate> batch, String nodeId, Set<String> executorTypes,
                                               int limit, Instant now) {
+        return applyUpdatesAndClaim(batch, nodeId, executorTypes, limit, limit, now);
+    }
+
+    /** Both in one transaction: one commit for the scheduler's write and its next claim. */
+    @Override
+    public WriteAndClaim applyUpdatesAndClaim(List<TaskUpdate> batch, String nodeId, Set<String> executorTypes,
+                                              int limit, int startable, Instant now) {
         Objects.requireNonNull(batch, "updates must not be null");
         if (batch.isEmpty() || limit < 1) {
-            return Store.super.applyUpdatesAndClaim(batch, nodeId, executorTypes, limit, now);
+            List<Long> ended = batch.isEmpty() ? List.of() : applyUpdates(batch, now);
+            List<ClaimedTask> claimed = limit < 1 ? List.of()
+                    : claimReady(nodeId, executorTypes, limit, Math.max(0, startable), now);
+            return new WriteAndClaim(ended, claimed);
         }
         List<String> types = ClaimQueries.typeKey(executorTypes);
         requireText(nodeId, "nodeId");
         long at = Millis.required(now, "now");
         WriteAndClaim result = db.write("applyUpdatesAndClaim", (ctx, c) -> {
-            WriteAndClaim r = new WriteAndClaim(updates.apply(ctx, c, batch, at), claims.claim(c, nodeId, types, limit, at));
+            WriteAndClaim r = new WriteAndClaim(updates.apply(ctx, c, batch, at), claims.claim(ctx, c, nodeId, types, limit,
+                    Math.max(0, startable), at));
             notifyRetries(ctx, c, batch);
             return r;
         });
+        claims.limits().written(batch);
         lastClaimEmpty = result.claimed().isEmpty();
         return result;
     }
@@ -293,11 +321,13 @@ public final class JdbcEngine implements Store {
         if (batch.isEmpty()) {
             return List.of();
         }
-        return db.write("applyUpdates", (ctx, c) -> {
-            List<Long> ended = updates.apply(ctx, c, batch, at);
+        List<Long> ended = db.write("applyUpdates", (ctx, c) -> {
+            List<Long> e = updates.apply(ctx, c, batch, at);
             notifyRetries(ctx, c, batch);
-            return ended;
+            return e;
         });
+        claims.limits().written(batch);
+        return ended;
     }
 
     @Override
@@ -318,7 +348,9 @@ public final class JdbcEngine implements Store {
         if (!db.read("takeOverDeadNodes", (ctx, c) -> nodes.anythingDead(ctx, nodeId, leaseMillis, at))) {
             return List.of();
         }
-        return db.write("takeOverDeadNodes", (ctx, c) -> nodes.takeOver(ctx, nodeId, leaseMillis, at));
+        List<ClaimedTask> taken = db.write("takeOverDeadNodes", (ctx, c) -> nodes.takeOver(ctx, nodeId, leaseMillis, at));
+        claims.limits().capacityFreed(); // released tasks, and a dead node's claims no longer count
+        return taken;
     }
 
     @Override
@@ -330,12 +362,14 @@ public final class JdbcEngine implements Store {
     @Override
     public CancelOutcome cancelRun(long runId, Instant now) {
         long at = Millis.required(now, "now");
-        return db.write("cancelRun", (ctx, c) -> {
+        CancelOutcome outcome = db.write("cancelRun", (ctx, c) -> {
             CancelOutcome o = control.cancelRun(ctx, c, runId, at);
             WakeNotifier.readyNow(ctx); // owners of its running tasks look for the cancel at once
             notifier.flush(ctx, c);
             return o;
         });
+        claims.limits().capacityFreed(); // a cancelled run no longer counts against maxConcurrentRuns
+        return outcome;
     }
 
     @Override
@@ -358,14 +392,18 @@ public final class JdbcEngine implements Store {
     @Override
     public int retryRun(long runId, Instant now) {
         long at = Millis.required(now, "now");
-        return db.write("retryRun", (ctx, c) -> {
-            int again = control.retryRun(ctx, runId, at);
-            if (again > 0) {
+        int again = db.write("retryRun", (ctx, c) -> {
+            int n = control.retryRun(ctx, runId, at);
+            if (n > 0) {
                 WakeNotifier.readyNow(ctx);
                 notifier.flush(ctx, c);
             }
-            return again;
+            return n;
         });
+        if (again > 0) {
+            claims.limits().readyNow();
+        }
+        return again;
     }
 
     @Override
@@ -450,7 +488,7 @@ public final class JdbcEngine implements Store {
         if (!listen) {
             return () -> { };
         }
-        return new PgWakeListener(listenConnections, notifier.channel(), listener);
+        return new PgWakeListener(listenConnections, notifier.channel(), claims.limits().pacing(listener));
     }
 
     /** The channel this store's wake-ups are sent on (PostgreSQL). */

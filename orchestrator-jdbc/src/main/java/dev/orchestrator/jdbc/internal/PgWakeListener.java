@@ -65,6 +65,9 @@ final class PgWakeListener implements WakeSubscription {
                 }
                 first = false;
                 // look once: work announced before the LISTEN took effect (at start, or while away) is not missed
+                if (listener instanceof LimitsHeard l) {
+                    l.limitsReady(false);
+                }
                 listener.wake(null);
                 listener.schedulesChanged();
                 Object pg = c.unwrap(Class.forName("org.postgresql.PGConnection"));
@@ -95,6 +98,7 @@ final class PgWakeListener implements WakeSubscription {
 
     private void deliver(Object batch, int n) throws ReflectiveOperationException {
         boolean now = false;
+        boolean limits = false;
         boolean schedules = false;
         long earliest = Long.MAX_VALUE;
         for (int i = 0; i < n; i++) {
@@ -106,6 +110,9 @@ final class PgWakeListener implements WakeSubscription {
                 now = true;
             } else if (payload.equals(WakeNotifier.SCHEDULES)) {
                 schedules = true;
+            } else if (payload.equals(WakeNotifier.LIMITS)) {
+                limits = true;
+                now = true;
             } else {
                 try {
                     earliest = Math.min(earliest, Long.parseLong(payload));
@@ -115,6 +122,9 @@ final class PgWakeListener implements WakeSubscription {
             }
         }
         try {
+            if (limits && listener instanceof LimitsHeard l) {
+                l.limitsReady(true);
+            }
             if (now) {
                 listener.wake(null);
             }
@@ -127,6 +137,16 @@ final class PgWakeListener implements WakeSubscription {
         } catch (RuntimeException e) {
             log.warn("wake-up listener failed: {}", e.toString());
         }
+    }
+
+    /** A listener that also hears that limited work may be claimable ({@value WakeNotifier#LIMITS}). */
+    interface LimitsHeard {
+        /**
+         * Limited work may be claimable: {@code announced} when another node created a limited run
+         * or left room under a limit it could not use; otherwise the listener (re)connected and may
+         * have missed such news.
+         */
+        void limitsReady(boolean announced);
     }
 
     /** Stops listening and closes the connection; idempotent. */

@@ -3,6 +3,7 @@ package dev.orchestrator.jdbc.internal;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Record;
 import org.jooq.Record1;
 import org.jooq.SQLDialect;
 import org.jooq.Select;
@@ -71,5 +72,15 @@ record PostgresSupport(String schema, boolean databaseClock) implements DialectS
     @Override
     public Select<Record1<Long>> lockCandidates(SelectForUpdateStep<Record1<Long>> candidates) {
         return candidates.forUpdate().skipLocked();
+    }
+
+    @Override
+    public <R extends Record> Select<R> lockRows(SelectForUpdateStep<R> rows) {
+        return rows.forUpdate();
+    }
+
+    @Override
+    public <R extends Record> Select<R> skipLocked(SelectForUpdateStep<R> rows) {
+        return rows.forUpdate().skipLocked();
     }
 }

@@ -31,11 +31,13 @@ final class RunCreator {
     private final Stmt insertStep;
     private final Stmt insertDep;
     private final Stmt insertTask;
+    private final LimitRows limits;
 
     /** Statements for {@code tables}, rendered once with {@code renderer}. */
     public RunCreator(Tables tables, RunQueries runs, DSLContext renderer) {
         this.t = tables;
         this.runs = runs;
+        this.limits = new LimitRows(tables);
         this.insertStep = Stmt.of(renderer, renderer.insertInto(t.runSteps, Col.RUN_ID, Col.STEP_INDEX, Col.NAME,
                         Col.TASK_COUNT, Col.DEPS_PENDING, Col.STATUS)
                 .values(DSL.param(SQLDataType.BIGINT), DSL.param(SQLDataType.INTEGER), DSL.param(SQLDataType.VARCHAR),
@@ -45,9 +47,10 @@ final class RunCreator {
                 .values(DSL.param(SQLDataType.BIGINT), DSL.param(SQLDataType.INTEGER),
                         DSL.param(SQLDataType.INTEGER)), 3);
         this.insertTask = Stmt.of(renderer, renderer.insertInto(t.tasks, Col.RUN_ID, Col.STEP_INDEX, Col.TASK_INDEX,
-                        Col.STATUS, Col.READY_AT, Col.EXECUTOR)
+                        Col.STATUS, Col.READY_AT, Col.EXECUTOR, Col.LIMIT_ID)
                 .values(DSL.param(SQLDataType.BIGINT), DSL.param(SQLDataType.INTEGER), DSL.param(SQLDataType.INTEGER),
-                        DSL.param(SQLDataType.VARCHAR), DSL.param(SQLDataType.BIGINT), DSL.param(SQLDataType.VARCHAR)), 6);
+                        DSL.param(SQLDataType.VARCHAR), DSL.param(SQLDataType.BIGINT), DSL.param(SQLDataType.VARCHAR),
+                        DSL.param(SQLDataType.BIGINT)), 7);
     }
 
     /** Checks {@code run} before anything is written. */
@@ -98,6 +101,8 @@ final class RunCreator {
                 return new CreatedRun(existing.get(), false);
             }
         }
+        // Limits first: a REFUSE limit throws before anything of the run is written.
+        Long[] limitRows = run.limited() ? limits.record(ctx, workflow, run) : null;
         int taskCount = run.steps().stream().mapToInt(NewStep::taskCount).sum();
         var insert = ctx.insertInto(t.runs, Col.WORKFLOW_VERSION_ID, Col.WORKFLOW_NAME, Col.STATUS, Col.TRIGGERED_BY,
                         Col.PARAMS_JSON, Col.IDEMPOTENCY_KEY, Col.TASK_COUNT, Col.CREATED_AT)
@@ -114,14 +119,15 @@ final class RunCreator {
             return new CreatedRun(first, false);
         }
         long runId = id.get();
-        insertSteps(c, runId, run.steps(), now);
+        insertSteps(c, runId, run.steps(), limitRows, now);
         RunRow row = new RunRow(runId, run.workflowVersionId(), workflow, wf.value2(), RunStatus.PENDING,
                 run.triggeredBy(), run.params(), run.idempotencyKey(), taskCount, 0, 0, 0, Millis.at(now),
                 null, null);
         return new CreatedRun(row, true);
     }
 
-    private void insertSteps(Connection c, long runId, List<NewStep> steps, long now) throws SQLException {
+    private void insertSteps(Connection c, long runId, List<NewStep> steps, Long[] limitRows, long now)
+            throws SQLException {
         List<Object[]> stepRows = new ArrayList<>(steps.size());
         List<Object[]> depRows = new ArrayList<>();
         List<Object[]> taskRows = new ArrayList<>();
@@ -136,8 +142,9 @@ final class RunCreator {
             }
             String status = waiting ? TaskStatus.WAITING.name() : TaskStatus.PENDING.name();
             Long readyAt = waiting ? null : now;
+            Long limitRow = limitRows == null ? null : limitRows[i];
             for (int k = 0; k < s.taskCount(); k++) {
-                taskRows.add(new Object[]{runId, i, k, status, readyAt, s.executor()});
+                taskRows.add(new Object[]{runId, i, k, status, readyAt, s.executor(), limitRow});
             }
         }
         JdbcBatch.run(c, insertStep.sql(), stepRows);

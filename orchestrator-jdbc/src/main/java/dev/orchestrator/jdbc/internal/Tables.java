@@ -19,6 +19,8 @@ final class Tables {
     /** Paused workflows, by name. */
     public final Table<?> pausedWorkflows;
     public final Table<?> schedules;
+    /** Concurrency limits: one row per limited workflow and per limited step name. */
+    public final Table<?> limits;
 
     /** Tables named {@code prefix + name} in {@code schema}, or unqualified when it is {@code null}. */
     public Tables(String schema, String prefix) {
@@ -31,6 +33,7 @@ final class Tables {
         nodes = table(schema, prefix + "nodes");
         pausedWorkflows = table(schema, prefix + "paused_workflows");
         schedules = table(schema, prefix + "schedules");
+        limits = table(schema, prefix + "limits");
     }
 
     private static Table<?> table(String schema, String name) {

@@ -24,6 +24,10 @@ final class WakeNotifier {
 
     /** The payload of a schedule change. */
     static final String SCHEDULES = "schedules";
+    /** The payload that says limited work may be claimable (a limited run, or room left under a limit). */
+    static final String LIMITS = "limits";
+    /** The transaction's mark for {@link #LIMITS}. */
+    private static final String LIMITS_KEY = "dev.orchestrator.jdbc.wake.limits";
 
     private final String channel;
     private final boolean enabled;
@@ -70,6 +74,11 @@ final class WakeNotifier {
         }
     }
 
+    /** Limited work may be claimable by other nodes after the transaction of {@code ctx}. */
+    static void limitsReady(DSLContext ctx) {
+        ctx.data(LIMITS_KEY, Boolean.TRUE);
+    }
+
     /** Sends, when the transaction commits, that schedules changed. */
     void schedulesChanged(Connection c) throws SQLException {
         if (enabled) {
@@ -79,6 +88,12 @@ final class WakeNotifier {
 
     /** Sends the transaction's notification, if it marked one; call last in the transaction. */
     void flush(DSLContext ctx, Connection c) throws SQLException {
+        if (ctx.data(LIMITS_KEY) != null) {
+            ctx.data().remove(LIMITS_KEY);
+            if (enabled) {
+                send(c, LIMITS);
+            }
+        }
         Object mark = ctx.data(KEY);
         if (!enabled || mark == null) {
             return;
