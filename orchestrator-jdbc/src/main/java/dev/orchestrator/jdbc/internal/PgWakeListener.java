@@ -67,6 +67,7 @@ final class PgWakeListener implements WakeSubscription {
                 // look once: work announced before the LISTEN took effect (at start, or while away) is not missed
                 listener.wake(null);
                 listener.schedulesChanged();
+                listener.cancelRequested();
                 Object pg = c.unwrap(Class.forName("org.postgresql.PGConnection"));
                 Method get = pg.getClass().getMethod("getNotifications", int.class);
                 get.setAccessible(true);
@@ -96,6 +97,7 @@ final class PgWakeListener implements WakeSubscription {
     private void deliver(Object batch, int n) throws ReflectiveOperationException {
         boolean now = false;
         boolean schedules = false;
+        boolean cancel = false;
         long earliest = Long.MAX_VALUE;
         for (int i = 0; i < n; i++) {
             Object note = Array.get(batch, i);
@@ -106,6 +108,8 @@ final class PgWakeListener implements WakeSubscription {
                 now = true;
             } else if (payload.equals(WakeNotifier.SCHEDULES)) {
                 schedules = true;
+            } else if (payload.equals(WakeNotifier.CANCEL)) {
+                cancel = true;
             } else {
                 try {
                     earliest = Math.min(earliest, Long.parseLong(payload));
@@ -123,6 +127,9 @@ final class PgWakeListener implements WakeSubscription {
             }
             if (schedules) {
                 listener.schedulesChanged();
+            }
+            if (cancel) {
+                listener.cancelRequested();
             }
         } catch (RuntimeException e) {
             log.warn("wake-up listener failed: {}", e.toString());
