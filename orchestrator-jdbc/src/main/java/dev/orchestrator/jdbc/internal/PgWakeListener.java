@@ -67,7 +67,6 @@ final class PgWakeListener implements WakeSubscription {
                 // look once: work announced before the LISTEN took effect (at start, or while away) is not missed
                 listener.wake(null);
                 listener.schedulesChanged();
-                listener.cancelRequested();
                 Object pg = c.unwrap(Class.forName("org.postgresql.PGConnection"));
                 Method get = pg.getClass().getMethod("getNotifications", int.class);
                 get.setAccessible(true);
