@@ -49,6 +49,9 @@ class StatementBudgetTest {
             assertThat(b.createCommits).isEqualTo(1);
             // tasks, their steps, attempts, the step's counters with its end, the run's with its end
             assertThat(b.end).isEqualTo(5);
+
+            Budget five = measure(store, db, 5);
+            assertThat(five.end).as("five runs end in the same statements as one").isEqualTo(5);
         }
     }
 

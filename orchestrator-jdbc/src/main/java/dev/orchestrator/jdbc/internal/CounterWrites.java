@@ -12,9 +12,9 @@ import java.util.Map;
 /**
  * The counters of steps and runs after a batch of task ends, each written together with the end
  * it may cause: a step whose tasks have all ended becomes {@code SUCCEEDED} or {@code FAILED} in
- * the statement that adds its last deltas, and likewise a run. PostgreSQL: one statement for all
- * the steps of a batch and one for all its runs, over array bind values. SQLite: one statement
- * per step and per run (in process, prepared once per connection). Every text is fixed.
+ * the statement that adds its last deltas, and likewise a run: one statement for all the steps of
+ * a batch and one for all its runs, over array bind values (PostgreSQL) or a JSON array of numbers
+ * (SQLite). Every text is fixed, so each is prepared once.
  */
 final class CounterWrites {
 
@@ -69,11 +69,20 @@ final class CounterWrites {
                     + " cast(? as int[])) as u (id, f, ok, bad) where r.id = u.id"
                     + String.format(runReturning, "u.f"), 5);
         } else {
-            // Numbered parameters: each delta is bound once and used where needed.
-            steps = new Stmt("update " + stepTable + String.format(stepSet, "?1", "?2", "?3")
-                    + " where run_id = ?4 and step_index = ?5" + String.format(stepReturning, "?1"), 5);
-            runs = new Stmt("update " + runTable + String.format(runSet, "?1", "?2", "?3", "?4")
-                    + " where id = ?5" + String.format(runReturning, "?1"), 5);
+            // SQLite's RETURNING cannot see the deltas (the FROM table); it needs not: a step or run
+            // that had ended gets no further deltas (each task ends once), so "ended and complete"
+            // among the updated rows means "ended now".
+            String json = "from (select json_extract(value, '$[0]') as k, json_extract(value, '$[1]') as i,"
+                    + " json_extract(value, '$[2]') as f, json_extract(value, '$[3]') as ok,"
+                    + " json_extract(value, '$[4]') as bad from json_each(?)) as u";
+            steps = new Stmt("update " + stepTable + String.format(stepSet, "u.f", "u.ok", "u.bad") + " " + json
+                    + " where " + sa + ".run_id = u.k and " + sa + ".step_index = u.i"
+                    + " returning run_id, step_index, status, status in " + ENDED_STEP + " and finished = task_count,"
+                    + " exists (select 1 from " + deps + " d where d.run_id = " + sa + ".run_id and d.depends_on = "
+                    + sa + ".step_index)", 1);
+            runs = new Stmt("update " + runTable + String.format(runSet, "u.f", "u.ok", "u.bad", "?") + " " + json
+                    + " where " + ra + ".id = u.k returning id, status not in " + LIVE_RUN
+                    + " and finished = task_count", 2);
         }
     }
 
@@ -105,11 +114,15 @@ final class CounterWrites {
             ended.sort((a, b) -> a.step().compareTo(b.step()));
             return ended;
         }
+        StringBuilder json = new StringBuilder("[");
         for (var e : deltas.entrySet()) {
             Counters d = e.getValue();
-            jdbc.query(c, steps, new Object[]{d.finished, d.succeeded, d.failed, e.getKey().runId(),
-                    e.getKey().stepIndex()}, row);
+            json.append(json.length() > 1 ? "," : "").append('[').append(e.getKey().runId()).append(',')
+                    .append(e.getKey().stepIndex()).append(',').append(d.finished).append(',').append(d.succeeded)
+                    .append(',').append(d.failed).append(']');
         }
+        jdbc.query(c, steps, new Object[]{json.append(']').toString()}, row);
+        ended.sort((a, b) -> a.step().compareTo(b.step()));
         return ended;
     }
 
@@ -136,10 +149,14 @@ final class CounterWrites {
             }
             jdbc.query(c, runs, new Object[]{now, id, f, ok, bad}, row);
         } else {
+            // Numbers only (ids and counts), never text from users: [id, 0, finished, succeeded, failed].
+            StringBuilder json = new StringBuilder("[");
             for (var e : deltas.entrySet()) {
                 Counters d = e.getValue();
-                jdbc.query(c, runs, new Object[]{d.finished, d.succeeded, d.failed, now, e.getKey()}, row);
+                json.append(json.length() > 1 ? "," : "").append('[').append(e.getKey()).append(",0,")
+                        .append(d.finished).append(',').append(d.succeeded).append(',').append(d.failed).append(']');
             }
+            jdbc.query(c, runs, new Object[]{now, json.append(']').toString()}, row);
         }
         ended.sort(null);
         return ended;
