@@ -29,6 +29,7 @@ import dev.orchestrator.spi.Store;
 import dev.orchestrator.spi.StoreProvider;
 import dev.orchestrator.spi.TaskFilter;
 import dev.orchestrator.spi.TaskRow;
+import dev.orchestrator.spi.TriggerTarget;
 import dev.orchestrator.spi.WorkflowRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,9 +122,11 @@ final class DefaultOrchestrator implements Orchestrator {
         if (workflow == null || workflow.isBlank()) {
             throw new IllegalArgumentException("workflow must not be blank");
         }
-        WorkflowRow row = store.findWorkflow(workflow)
+        // One read where the store can: the version to run and whether the workflow is paused.
+        TriggerTarget target = store.findTriggerTarget(workflow)
                 .orElseThrow(() -> new IllegalArgumentException("workflow '" + workflow + "' is not registered"));
-        if (store.isWorkflowPaused(workflow)) {
+        WorkflowRow row = target.workflow();
+        if (target.paused()) {
             throw new IllegalStateException("workflow '" + workflow + "' is paused; resume it to trigger runs");
         }
         Map<String, String> params = options.parameters();

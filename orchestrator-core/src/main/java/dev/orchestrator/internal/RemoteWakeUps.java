@@ -16,14 +16,20 @@ final class RemoteWakeUps implements WakeListener {
 
     private final Clock clock;
     private final Runnable claimNow;
+    private final Runnable cancelCheck;
     private final Runnable wakeLoop;
     private final Runnable schedulesChanged;
     /** The earliest ready time heard of and not yet claimed for, or null. */
     private final AtomicReference<Instant> readyAt = new AtomicReference<>();
 
-    RemoteWakeUps(Clock clock, Runnable claimNow, Runnable wakeLoop, Runnable schedulesChanged) {
+    /**
+     * @param claimNow    asks the loop to claim now
+     * @param cancelCheck asks the loop to look for cancel requests now
+     */
+    RemoteWakeUps(Clock clock, Runnable claimNow, Runnable cancelCheck, Runnable wakeLoop, Runnable schedulesChanged) {
         this.clock = clock;
         this.claimNow = claimNow;
+        this.cancelCheck = cancelCheck;
         this.wakeLoop = wakeLoop;
         this.schedulesChanged = schedulesChanged;
     }
@@ -36,6 +42,13 @@ final class RemoteWakeUps implements WakeListener {
         }
         readyAt.accumulateAndGet(at, (a, b) -> a == null || b.isBefore(a) ? b : a);
         wakeLoop.run();
+    }
+
+    /** A cancel elsewhere: look for cancel requests (a trigger's wake-up does not, so it costs no read per run). */
+    @Override
+    public void cancelRequested() {
+        cancelCheck.run();
+        claimNow.run();
     }
 
     @Override

@@ -108,11 +108,9 @@ final class Scheduler {
                 lease, executors, this::fence);
         this.executorTypes = Set.copyOf(executors.knownTypes());
         this.departures = new Departures(config, ledger, dispatcher, reports, lease, timers, pacer);
-        // A wake-up from another process may be a trigger, a release or a cancel: claim and look for cancels.
-        this.remote = new RemoteWakeUps(clock, () -> {
-            timers.requestCancelCheck();
-            requestClaim();
-        }, this::wake, () -> {
+        // A wake-up from another process: a trigger, a release or a retry asks for a claim; a cancel
+        // also for a look at cancel requests.
+        this.remote = new RemoteWakeUps(clock, this::requestClaim, timers::requestCancelCheck, this::wake, () -> {
             ScheduleFirer f = schedules;
             if (f != null) {
                 f.changed();

@@ -261,6 +261,15 @@ public interface Store extends AutoCloseable {
     }
 
     /**
+     * What a trigger reads before it writes: the latest version of {@code name} that is not
+     * deleted, and whether the workflow is paused; empty if there is no such version. The default
+     * asks {@link #findWorkflow} and {@link #isWorkflowPaused}; a store may answer in one read.
+     */
+    default Optional<TriggerTarget> findTriggerTarget(String name) {
+        return findWorkflow(name).map(w -> new TriggerTarget(w, isWorkflowPaused(name)));
+    }
+
+    /**
      * Deletes up to {@code limit} ended runs that finished before {@code finishedBefore}, with
      * their steps, tasks and attempts, oldest first, and returns their ids. The default refuses.
      */

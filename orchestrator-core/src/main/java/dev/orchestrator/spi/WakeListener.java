@@ -23,4 +23,13 @@ public interface WakeListener {
      */
     default void schedulesChanged() {
     }
+
+    /**
+     * Another process asked to cancel a run or task: owners of its running tasks look for cancel
+     * requests. Also called after the store regained its way of hearing. The default treats it as
+     * work ready now ({@code wake(null)}).
+     */
+    default void cancelRequested() {
+        wake(null);
+    }
 }

@@ -16,6 +16,7 @@ import dev.orchestrator.spi.WakeListener;
 import dev.orchestrator.spi.Store;
 import dev.orchestrator.spi.TaskRow;
 import dev.orchestrator.spi.TaskUpdate;
+import dev.orchestrator.spi.TriggerTarget;
 import dev.orchestrator.spi.WorkflowRow;
 import dev.orchestrator.spi.WriteAndClaim;
 
@@ -320,6 +321,11 @@ public final class JdbcStore implements Store {
     @Override
     public boolean isWorkflowPaused(String name) {
         return engine.isWorkflowPaused(name);
+    }
+
+    @Override
+    public Optional<TriggerTarget> findTriggerTarget(String name) {
+        return engine.findTriggerTarget(name);
     }
 
     @Override

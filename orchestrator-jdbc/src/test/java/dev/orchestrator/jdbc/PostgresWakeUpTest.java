@@ -14,6 +14,7 @@ import dev.orchestrator.spi.StatusUpdate;
 import dev.orchestrator.spi.Store;
 import dev.orchestrator.spi.TaskContext;
 import dev.orchestrator.spi.TaskUpdate;
+import dev.orchestrator.spi.WakeListener;
 import dev.orchestrator.spi.WorkflowRow;
 import dev.orchestrator.AttemptOutcome;
 import org.junit.jupiter.api.AfterAll;
@@ -170,6 +171,36 @@ class PostgresWakeUpTest {
             store.createRun(new NewRun(wf.versionId(), "manual", Map.of(), null, List.of(new NewStep("s", 1, List.of()))),
                     Instant.now());
             assertThat(heard.poll(10, TimeUnit.SECONDS)).as("woken by a trigger after reconnecting").isEqualTo("now");
+        }
+    }
+
+    @Test
+    void aCancelIsHeardAsACancelAndATriggerOnlyAsWorkReady() throws Exception {
+        JdbcStore store = store(true);
+        BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+        WakeListener listener = new WakeListener() {
+            @Override
+            public void wake(Instant at) {
+                heard.add(at == null ? "now" : at.toString());
+            }
+
+            @Override
+            public void cancelRequested() {
+                heard.add("cancel");
+            }
+        };
+        try (Store.WakeSubscription ignored = store.listen(listener)) {
+            assertThat(heard.poll(15, TimeUnit.SECONDS)).as("woken once when it starts listening").isEqualTo("now");
+            awaitListening(1);
+            WorkflowRow wf = store.saveWorkflow("c", "{}", Instant.now());
+            long run = store.createRun(new NewRun(wf.versionId(), "manual", Map.of(), null,
+                    List.of(new NewStep("s", 1, List.of()))), Instant.now()).run().id();
+            assertThat(heard.poll(10, TimeUnit.SECONDS)).as("a trigger: work ready, no cancel check").isEqualTo("now");
+            store.claimReady("n", 10, Instant.now());
+            store.cancelRun(run, Instant.now());
+            assertThat(heard.poll(10, TimeUnit.SECONDS)).as("a cancel: owners look for cancel requests")
+                    .isEqualTo("cancel");
+            assertThat(heard.poll(500, TimeUnit.MILLISECONDS)).as("nothing else heard").isNull();
         }
     }
 

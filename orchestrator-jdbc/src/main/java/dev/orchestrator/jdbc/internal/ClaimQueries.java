@@ -58,6 +58,8 @@ final class ClaimQueries {
     private final Stmt runInfo;
     private final Stmt startRuns;
     private final LimitedClaims limited;
+    /** PostgreSQL: {@link #startRuns} and {@link #runInfo} as one statement; {@code null} on SQLite. */
+    private final Stmt startAndReadRuns;
 
     /** The claim for {@code tables} on {@code dialect}, rendered once with {@code r} and run by {@code jdbc}. */
     public ClaimQueries(Tables tables, DialectSupport dialect, DSLContext r, Jdbc jdbc, TaskWriter writer) {
@@ -74,6 +76,8 @@ final class ClaimQueries {
                 .set(STARTED_AT, DSL.param(SQLDataType.BIGINT))
                 .where(dialect.idIn(ID))
                 .and(STATUS.eq(Statuses.lit(RunStatus.PENDING))), 2);
+        this.startAndReadRuns = dialect instanceof PostgresSupport
+                ? new Stmt("with s as (" + startRuns.sql() + " returning 1) " + runInfo.sql(), 3) : null;
     }
 
     /** The claim statement of a node that runs {@code types} (sorted; empty: any type), rendered once. */
@@ -198,9 +202,32 @@ final class ClaimQueries {
             runIds.add(r[1]);
         }
         writer.insertAttempts(c, ids, attempts, nodeId, now);
+        Map<Long, RunInfo> runs = startRuns(c, runIds, now);
+        List<ClaimedTask> claimed = new ArrayList<>(n);
+        Instant startedAt = Instant.ofEpochMilli(now);
+        for (long[] r : rows) {
+            RunInfo run = runs.get(r[1]);
+            claimed.add(new ClaimedTask(r[0], r[1], run.workflowVersionId(), (int) r[2], (int) r[3], (int) r[4],
+                    TaskStatus.DISPATCHED, null, run.params(), Instant.ofEpochMilli(r[5]), startedAt));
+        }
+        return claimed;
+    }
+
+    /**
+     * Reads the version and parameters of the claimed tasks' runs and starts those still
+     * {@code PENDING}: one statement on PostgreSQL (the update in a CTE; the read sees the rows as
+     * before it, which is all it needs), a read and, if a run was pending, an update on SQLite.
+     */
+    private Map<Long, RunInfo> startRuns(Connection c, Set<Long> runIds, long now) throws SQLException {
         Map<Long, RunInfo> runs = new HashMap<>();
-        jdbc.query(c, runInfo, new Object[]{dialect.ids(runIds)}, rs -> runs.put(rs.getLong(1),
-                new RunInfo(rs.getLong(2), ParamsCodec.decode(rs.getString(3)), RunStatus.PENDING.name().equals(rs.getString(4)))));
+        Object ids = dialect.ids(runIds);
+        Jdbc.Row row = rs -> runs.put(rs.getLong(1), new RunInfo(rs.getLong(2), ParamsCodec.decode(rs.getString(3)),
+                RunStatus.PENDING.name().equals(rs.getString(4))));
+        if (startAndReadRuns != null) {
+            jdbc.query(c, startAndReadRuns, new Object[]{now, ids, ids}, row);
+            return runs;
+        }
+        jdbc.query(c, runInfo, new Object[]{ids}, row);
         List<Long> pending = new ArrayList<>();
         runs.forEach((id, info) -> {
             if (info.pending()) {
@@ -211,14 +238,7 @@ final class ClaimQueries {
             pending.sort(null);
             jdbc.update(c, startRuns, now, dialect.ids(pending));
         }
-        List<ClaimedTask> claimed = new ArrayList<>(n);
-        Instant startedAt = Instant.ofEpochMilli(now);
-        for (long[] r : rows) {
-            RunInfo run = runs.get(r[1]);
-            claimed.add(new ClaimedTask(r[0], r[1], run.workflowVersionId(), (int) r[2], (int) r[3], (int) r[4],
-                    TaskStatus.DISPATCHED, null, run.params(), Instant.ofEpochMilli(r[5]), startedAt));
-        }
-        return claimed;
+        return runs;
     }
 
     /** The version, parameters and status of each of {@code runIds}, in one query per chunk. */

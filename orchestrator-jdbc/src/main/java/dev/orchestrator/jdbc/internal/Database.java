@@ -80,6 +80,17 @@ final class Database {
         }
     }
 
+    /**
+     * Runs {@code work}, a write of one statement (atomic by itself), in auto-commit mode: no
+     * separate commit round trip. Not for a single-writer database, whose writes take the lock.
+     */
+    public <T> T writeOne(String operation, Work<T> work) {
+        if (writeLock != null) {
+            return write(operation, work);
+        }
+        return read(operation, work);
+    }
+
     /** Runs {@code work} on a connection in auto-commit mode. */
     public <T> T read(String operation, Work<T> work) {
         try (Connection c = dataSource.getConnection()) {

@@ -18,6 +18,7 @@ import dev.orchestrator.spi.WakeListener;
 import dev.orchestrator.spi.Store;
 import dev.orchestrator.spi.TaskRow;
 import dev.orchestrator.spi.TaskUpdate;
+import dev.orchestrator.spi.TriggerTarget;
 import dev.orchestrator.spi.WorkflowRow;
 import dev.orchestrator.spi.WriteAndClaim;
 import org.slf4j.Logger;
@@ -53,6 +54,7 @@ public final class JdbcEngine implements Store {
     private final WorkflowQueries workflows;
     private final RunQueries runs;
     private final RunCreator runCreator;
+    private final VersionNames versionNames = new VersionNames();
     private final TaskQueries tasks;
     private final ClaimQueries claims;
     private final UpdateApplier updates;
@@ -82,9 +84,9 @@ public final class JdbcEngine implements Store {
         this.schema = options.schema();
         this.tablePrefix = options.tablePrefix();
         var renderer = db.renderer();
-        this.workflows = new WorkflowQueries(tables);
+        this.workflows = new WorkflowQueries(tables, renderer, db.jdbc());
         this.runs = new RunQueries(tables);
-        this.runCreator = new RunCreator(tables, runs, renderer);
+        this.runCreator = new RunCreator(tables, runs, renderer, db.jdbc(), dialect == Dialect.POSTGRESQL, versionNames);
         this.tasks = new TaskQueries(tables);
         TaskWriter writer = new TaskWriter(tables, support.binder(renderer, db.jdbc()));
         this.claims = new ClaimQueries(tables, support, renderer, db.jdbc(), writer);
@@ -153,7 +155,7 @@ public final class JdbcEngine implements Store {
         long at = Millis.required(now, "now");
         for (int attempt = 1; ; attempt++) {
             try {
-                return db.write("saveWorkflow", (ctx, c) -> workflows.save(ctx, name, specJson, at));
+                return versionNames.remember(db.write("saveWorkflow", (ctx, c) -> workflows.save(ctx, name, specJson, at)));
             } catch (IllegalStateException e) {
                 // Two nodes saved the same new version at once; the next try sees the winner's row.
                 if (attempt >= 3 || !Database.isUniqueViolation(e)) {
@@ -166,12 +168,21 @@ public final class JdbcEngine implements Store {
     @Override
     public Optional<WorkflowRow> findWorkflow(String name) {
         requireText(name, "name");
-        return db.read("findWorkflow", (ctx, c) -> workflows.findLatest(ctx, name));
+        return versionNames.rememberFound(db.read("findWorkflow", (ctx, c) -> workflows.findLatest(ctx, name)));
+    }
+
+    /** One read on a statement prepared once: the latest live version and the paused flag. */
+    @Override
+    public Optional<TriggerTarget> findTriggerTarget(String name) {
+        requireText(name, "name");
+        Optional<TriggerTarget> target = db.read("findTriggerTarget", (ctx, c) -> workflows.findTriggerTarget(c, name));
+        target.ifPresent(x -> versionNames.remember(x.workflow()));
+        return target;
     }
 
     @Override
     public Optional<WorkflowRow> findWorkflowVersion(long versionId) {
-        return db.read("findWorkflowVersion", (ctx, c) -> workflows.findVersion(ctx, versionId));
+        return versionNames.rememberFound(db.read("findWorkflowVersion", (ctx, c) -> workflows.findVersion(ctx, versionId)));
     }
 
     @Override
@@ -190,17 +201,20 @@ public final class JdbcEngine implements Store {
     public CreatedRun createRun(NewRun run, Instant now) {
         RunCreator.validate(run);
         long at = Millis.required(now, "now");
-        CreatedRun created = db.write("createRun", (ctx, c) -> {
-            CreatedRun r = runCreator.create(ctx, c, run, at);
-            if (r.created()) {
-                WakeNotifier.readyNow(ctx);
-                if (run.limited()) {
-                    WakeNotifier.limitsReady(ctx); // other nodes' claims look for limited work at once
-                }
+        Work<CreatedRun> work = (ctx, c) -> {
+            CreatedRun r = runCreator.create(ctx, c, run, at, notifier.channel());
+            if (r.created() && run.limited()) {
+                WakeNotifier.limitsReady(ctx); // other nodes' claims look for limited work at once
                 notifier.flush(ctx, c);
             }
             return r;
-        });
+        };
+        // Without an idempotency key or limits, a run is one statement on PostgreSQL: no transaction needed.
+        CreatedRun created = runCreator.isOneStatement(run) ? db.writeOne("createRun", work)
+                : db.write("createRun", work);
+        if (created.created()) {
+            lastClaimEmpty = false; // the next claim finds work: no look-ahead read before it
+        }
         if (created.created() && run.limited()) {
             claims.limits().limitedWork();
         }
@@ -364,7 +378,7 @@ public final class JdbcEngine implements Store {
         long at = Millis.required(now, "now");
         CancelOutcome outcome = db.write("cancelRun", (ctx, c) -> {
             CancelOutcome o = control.cancelRun(ctx, c, runId, at);
-            WakeNotifier.readyNow(ctx); // owners of its running tasks look for the cancel at once
+            notifier.cancelled(c); // owners of its running tasks look for the cancel at once
             notifier.flush(ctx, c);
             return o;
         });
@@ -377,7 +391,7 @@ public final class JdbcEngine implements Store {
         long at = Millis.required(now, "now");
         return db.write("cancelTask", (ctx, c) -> {
             CancelOutcome o = control.cancelTask(ctx, c, taskId, at);
-            WakeNotifier.readyNow(ctx);
+            notifier.cancelled(c);
             notifier.flush(ctx, c);
             return o;
         });

@@ -126,5 +126,10 @@ final class LimitPacer {
         public void schedulesChanged() {
             listener.schedulesChanged();
         }
+
+        @Override
+        public void cancelRequested() {
+            listener.cancelRequested();
+        }
     }
 }

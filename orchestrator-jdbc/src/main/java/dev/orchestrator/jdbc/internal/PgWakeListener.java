@@ -100,6 +100,7 @@ final class PgWakeListener implements WakeSubscription {
         boolean now = false;
         boolean limits = false;
         boolean schedules = false;
+        boolean cancel = false;
         long earliest = Long.MAX_VALUE;
         for (int i = 0; i < n; i++) {
             Object note = Array.get(batch, i);
@@ -113,6 +114,8 @@ final class PgWakeListener implements WakeSubscription {
             } else if (payload.equals(WakeNotifier.LIMITS)) {
                 limits = true;
                 now = true;
+            } else if (payload.equals(WakeNotifier.CANCEL)) {
+                cancel = true;
             } else {
                 try {
                     earliest = Math.min(earliest, Long.parseLong(payload));
@@ -133,6 +136,9 @@ final class PgWakeListener implements WakeSubscription {
             }
             if (schedules) {
                 listener.schedulesChanged();
+            }
+            if (cancel) {
+                listener.cancelRequested();
             }
         } catch (RuntimeException e) {
             log.warn("wake-up listener failed: {}", e.toString());

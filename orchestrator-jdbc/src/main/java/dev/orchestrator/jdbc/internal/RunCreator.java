@@ -1,56 +1,44 @@
 package dev.orchestrator.jdbc.internal;
 
 import dev.orchestrator.RunStatus;
-import dev.orchestrator.TaskStatus;
 import dev.orchestrator.spi.CreatedRun;
 import dev.orchestrator.spi.NewRun;
 import dev.orchestrator.spi.NewStep;
 import dev.orchestrator.spi.RunRow;
 import org.jooq.DSLContext;
 import org.jooq.Record2;
-import org.jooq.impl.DSL;
-import org.jooq.impl.SQLDataType;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import static dev.orchestrator.jdbc.internal.Col.ID;
 import static dev.orchestrator.jdbc.internal.Col.NAME;
 import static dev.orchestrator.jdbc.internal.Col.VERSION;
 
-/** Creates a run with its step rows, step dependencies and tasks, with batched inserts. */
+/**
+ * Creates a run with its step rows, step dependencies and tasks ({@link RunInsert}), with the
+ * workflow version's name and number from {@link VersionNames} when this store has seen it.
+ */
 final class RunCreator {
 
     private final Tables t;
     private final RunQueries runs;
-    private final Stmt insertStep;
-    private final Stmt insertDep;
-    private final Stmt insertTask;
+    private final RunInsert insert;
+    private final VersionNames versions;
+    private final Jdbc jdbc;
     private final LimitRows limits;
 
-    /** Statements for {@code tables}, rendered once with {@code renderer}. */
-    public RunCreator(Tables tables, RunQueries runs, DSLContext renderer) {
+    /** Statements for {@code tables}, rendered once with {@code renderer} and run by {@code jdbc}. */
+    public RunCreator(Tables tables, RunQueries runs, DSLContext renderer, Jdbc jdbc, boolean postgres,
+                      VersionNames versions) {
         this.t = tables;
         this.runs = runs;
+        this.jdbc = jdbc;
+        this.versions = versions;
+        this.insert = new RunInsert(tables, renderer, postgres);
         this.limits = new LimitRows(tables);
-        this.insertStep = Stmt.of(renderer, renderer.insertInto(t.runSteps, Col.RUN_ID, Col.STEP_INDEX, Col.NAME,
-                        Col.TASK_COUNT, Col.DEPS_PENDING, Col.STATUS)
-                .values(DSL.param(SQLDataType.BIGINT), DSL.param(SQLDataType.INTEGER), DSL.param(SQLDataType.VARCHAR),
-                        DSL.param(SQLDataType.INTEGER), DSL.param(SQLDataType.INTEGER),
-                        DSL.param(SQLDataType.VARCHAR)), 6);
-        this.insertDep = Stmt.of(renderer, renderer.insertInto(t.stepDeps, Col.RUN_ID, Col.DEPENDS_ON, Col.STEP_INDEX)
-                .values(DSL.param(SQLDataType.BIGINT), DSL.param(SQLDataType.INTEGER),
-                        DSL.param(SQLDataType.INTEGER)), 3);
-        this.insertTask = Stmt.of(renderer, renderer.insertInto(t.tasks, Col.RUN_ID, Col.STEP_INDEX, Col.TASK_INDEX,
-                        Col.STATUS, Col.READY_AT, Col.EXECUTOR, Col.LIMIT_ID)
-                .values(DSL.param(SQLDataType.BIGINT), DSL.param(SQLDataType.INTEGER), DSL.param(SQLDataType.INTEGER),
-                        DSL.param(SQLDataType.VARCHAR), DSL.param(SQLDataType.BIGINT), DSL.param(SQLDataType.VARCHAR),
-                        DSL.param(SQLDataType.BIGINT)), 7);
     }
 
     /** Checks {@code run} before anything is written. */
@@ -86,15 +74,31 @@ final class RunCreator {
         }
     }
 
-    /** Creates the run, or returns the one with the same idempotency key. */
-    public CreatedRun create(DSLContext ctx, Connection c, NewRun run, long now) throws SQLException {
-        Record2<String, Integer> wf = ctx.select(NAME, VERSION).from(t.workflows)
-                .where(ID.eq(run.workflowVersionId())).fetchOne();
+    /**
+     * Whether {@code run} can be written by one statement with nothing read first (then no
+     * transaction is needed): not with an idempotency key, nor with limits, whose rows are locked first.
+     */
+    public boolean isOneStatement(NewRun run) {
+        return run.idempotencyKey() == null && !run.limited() && versions.get(run.workflowVersionId()) != null;
+    }
+
+    /**
+     * Creates the run, or returns the one with the same idempotency key; on PostgreSQL the
+     * statement also sends the wake-up on {@code channel}, delivered when it commits.
+     */
+    public CreatedRun create(DSLContext ctx, Connection c, NewRun run, long now, String channel) throws SQLException {
+        VersionNames.Named wf = versions.get(run.workflowVersionId());
         if (wf == null) {
-            throw new IllegalArgumentException(
-                    "run.workflowVersionId must name a saved workflow version, got " + run.workflowVersionId());
+            Record2<String, Integer> row = ctx.select(NAME, VERSION).from(t.workflows)
+                    .where(ID.eq(run.workflowVersionId())).fetchOne();
+            if (row == null) {
+                throw new IllegalArgumentException(
+                        "run.workflowVersionId must name a saved workflow version, got " + run.workflowVersionId());
+            }
+            versions.remember(run.workflowVersionId(), row.value1(), row.value2());
+            wf = new VersionNames.Named(row.value1(), row.value2());
         }
-        String workflow = wf.value1();
+        String workflow = wf.name();
         if (run.idempotencyKey() != null) {
             Optional<RunRow> existing = runs.findByKey(ctx, workflow, run.idempotencyKey());
             if (existing.isPresent()) {
@@ -104,52 +108,19 @@ final class RunCreator {
         // Limits first: a REFUSE limit throws before anything of the run is written.
         Long[] limitRows = run.limited() ? limits.record(ctx, workflow, run) : null;
         int taskCount = run.steps().stream().mapToInt(NewStep::taskCount).sum();
-        var insert = ctx.insertInto(t.runs, Col.WORKFLOW_VERSION_ID, Col.WORKFLOW_NAME, Col.STATUS, Col.TRIGGERED_BY,
-                        Col.PARAMS_JSON, Col.IDEMPOTENCY_KEY, Col.TASK_COUNT, Col.CREATED_AT)
-                .values(run.workflowVersionId(), workflow, RunStatus.PENDING.name(), run.triggeredBy(),
-                        ParamsCodec.encode(run.params()), run.idempotencyKey(), taskCount, now);
-        Optional<Long> id = (run.idempotencyKey() == null ? insert.returningResult(ID)
-                : insert.onConflict(Col.WORKFLOW_NAME, Col.IDEMPOTENCY_KEY).doNothing().returningResult(ID))
-                .fetchOptional().map(r -> r.value1());
-        if (id.isEmpty()) {
+        Long id = insert.insert(jdbc, c, run, workflow, taskCount, ParamsCodec.encode(run.params()), now, channel,
+                limitRows);
+        if (id == null) {
             // A concurrent call with the same key committed first.
             RunRow first = runs.findByKey(ctx, workflow, run.idempotencyKey()).orElseThrow(
                     () -> new IllegalStateException("run with idempotency key " + run.idempotencyKey()
                             + " conflicted but cannot be read"));
             return new CreatedRun(first, false);
         }
-        long runId = id.get();
-        insertSteps(c, runId, run.steps(), limitRows, now);
-        RunRow row = new RunRow(runId, run.workflowVersionId(), workflow, wf.value2(), RunStatus.PENDING,
+        RunRow row = new RunRow(id, run.workflowVersionId(), workflow, wf.version(), RunStatus.PENDING,
                 run.triggeredBy(), run.params(), run.idempotencyKey(), taskCount, 0, 0, 0, Millis.at(now),
                 null, null);
         return new CreatedRun(row, true);
-    }
-
-    private void insertSteps(Connection c, long runId, List<NewStep> steps, Long[] limitRows, long now)
-            throws SQLException {
-        List<Object[]> stepRows = new ArrayList<>(steps.size());
-        List<Object[]> depRows = new ArrayList<>();
-        List<Object[]> taskRows = new ArrayList<>();
-        for (int i = 0; i < steps.size(); i++) {
-            NewStep s = steps.get(i);
-            Set<Integer> deps = new LinkedHashSet<>(s.dependsOn());
-            boolean waiting = !deps.isEmpty();
-            stepRows.add(new Object[]{runId, i, s.name(), s.taskCount(), deps.size(),
-                    waiting ? Statuses.STEP_WAITING : Statuses.STEP_READY});
-            for (int d : deps) {
-                depRows.add(new Object[]{runId, d, i});
-            }
-            String status = waiting ? TaskStatus.WAITING.name() : TaskStatus.PENDING.name();
-            Long readyAt = waiting ? null : now;
-            Long limitRow = limitRows == null ? null : limitRows[i];
-            for (int k = 0; k < s.taskCount(); k++) {
-                taskRows.add(new Object[]{runId, i, k, status, readyAt, s.executor(), limitRow});
-            }
-        }
-        JdbcBatch.run(c, insertStep.sql(), stepRows);
-        JdbcBatch.run(c, insertDep.sql(), depRows);
-        JdbcBatch.run(c, insertTask.sql(), taskRows);
     }
 
     private static boolean hasCycle(List<NewStep> steps) {

@@ -4,6 +4,8 @@ import dev.orchestrator.TaskStatus;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,10 +33,18 @@ import static dev.orchestrator.jdbc.internal.Col.TASK_COUNT;
 final class StepCascade {
 
     private final Tables t;
+    private final Jdbc jdbc;
+    private final DialectSupport dialect;
+    /** The dependency edges of a set of runs: one text for any number of runs, so it is prepared once. */
+    private final Stmt dependents;
 
-    /** The cascade over {@code tables}. */
-    public StepCascade(Tables tables) {
+    /** The cascade over {@code tables}; its hot read rendered with {@code r} and run by {@code jdbc}. */
+    public StepCascade(Tables tables, DSLContext r, Jdbc jdbc, DialectSupport dialect) {
         this.t = tables;
+        this.jdbc = jdbc;
+        this.dialect = dialect;
+        this.dependents = Stmt.of(r, r.select(RUN_ID, DEPENDS_ON, STEP_INDEX).from(t.stepDeps)
+                .where(dialect.idIn(RUN_ID)), 1);
     }
 
     /**
@@ -42,9 +52,10 @@ final class StepCascade {
      *
      * @return per run, the tasks skipped in this cascade (to add to the run's counters)
      */
-    public Map<Long, Counters> propagate(DSLContext ctx, Map<StepKey, Boolean> ended, long now) {
+    public Map<Long, Counters> propagate(DSLContext ctx, Connection c, Map<StepKey, Boolean> ended, long now)
+            throws SQLException {
         Map<Long, Counters> skippedPerRun = new HashMap<>();
-        Map<StepKey, List<Integer>> dependents = dependents(ctx, ended.keySet());
+        Map<StepKey, List<Integer>> dependents = dependents(c, ended.keySet());
         Deque<Map.Entry<StepKey, Boolean>> queue = new ArrayDeque<>(ended.entrySet());
         while (!queue.isEmpty()) {
             var e = queue.poll();
@@ -65,14 +76,13 @@ final class StepCascade {
         return skippedPerRun;
     }
 
-    private Map<StepKey, List<Integer>> dependents(DSLContext ctx, Collection<StepKey> steps) {
+    private Map<StepKey, List<Integer>> dependents(Connection c, Collection<StepKey> steps) throws SQLException {
         Map<StepKey, List<Integer>> map = new HashMap<>();
         List<Long> runIds = new ArrayList<>(new TreeSet<>(steps.stream().map(StepKey::runId).toList()));
         for (int from = 0; from < runIds.size(); from += ClaimQueries.CHUNK) {
-            ctx.select(RUN_ID, DEPENDS_ON, STEP_INDEX).from(t.stepDeps)
-                    .where(RUN_ID.in(runIds.subList(from, Math.min(runIds.size(), from + ClaimQueries.CHUNK))))
-                    .forEach(r -> map.computeIfAbsent(new StepKey(r.value1(), r.value2()), k -> new ArrayList<>())
-                            .add(r.value3()));
+            Object ids = dialect.ids(runIds.subList(from, Math.min(runIds.size(), from + ClaimQueries.CHUNK)));
+            jdbc.query(c, dependents, new Object[]{ids}, rs -> map.computeIfAbsent(
+                    new StepKey(rs.getLong(1), rs.getInt(2)), k -> new ArrayList<>()).add(rs.getInt(3)));
         }
         return map;
     }

@@ -46,10 +46,7 @@ final class UpdateApplier {
     private final StepCascade cascade;
     private final TaskWriter writer;
     private final Releases releases;
-    private final Stmt stepCounters;
-    private final Stmt endSteps;
-    private final Stmt runCounters;
-    private final Stmt endRuns;
+    private final CounterWrites counters;
 
     /** Statements for {@code tables}, rendered once with {@code r}; task rows written by {@code writer}. */
     public UpdateApplier(Tables tables, DSLContext r, Jdbc jdbc, DialectSupport dialect, TaskWriter writer,
@@ -58,35 +55,9 @@ final class UpdateApplier {
         this.releases = releases;
         this.jdbc = jdbc;
         this.dialect = dialect;
-        this.cascade = new StepCascade(tables);
+        this.cascade = new StepCascade(tables, r, jdbc, dialect);
         this.writer = writer;
-        stepCounters = Stmt.of(r, r.update(t.runSteps)
-                .set(FINISHED, FINISHED.plus(DSL.param(SQLDataType.INTEGER)))
-                .set(SUCCEEDED, SUCCEEDED.plus(DSL.param(SQLDataType.INTEGER)))
-                .set(FAILED, FAILED.plus(DSL.param(SQLDataType.INTEGER)))
-                .where(RUN_ID.eq(DSL.param(SQLDataType.BIGINT))).and(STEP_INDEX.eq(DSL.param(SQLDataType.INTEGER))),
-                5);
-        endSteps = Stmt.of(r, r.update(t.runSteps)
-                .set(STATUS, DSL.when(SUCCEEDED.eq(TASK_COUNT), Statuses.lit(Statuses.STEP_SUCCEEDED))
-                        .otherwise(Statuses.lit(Statuses.STEP_FAILED)))
-                .where(dialect.idIn(RUN_ID))
-                .and(STATUS.eq(Statuses.lit(Statuses.STEP_READY)))
-                .and(FINISHED.eq(TASK_COUNT))
-                .returningResult(RUN_ID, STEP_INDEX, STATUS), 1);
-        runCounters = Stmt.of(r, r.update(t.runs)
-                .set(FINISHED, FINISHED.plus(DSL.param(SQLDataType.INTEGER)))
-                .set(SUCCEEDED, SUCCEEDED.plus(DSL.param(SQLDataType.INTEGER)))
-                .set(FAILED, FAILED.plus(DSL.param(SQLDataType.INTEGER)))
-                .where(ID.eq(DSL.param(SQLDataType.BIGINT))), 4);
-        endRuns = Stmt.of(r, r.update(t.runs)
-                .set(STATUS, DSL.when(SUCCEEDED.eq(TASK_COUNT), Statuses.lit(RunStatus.SUCCEEDED))
-                        .when(Col.CANCEL_REQUESTED.eq(DSL.inline(true)), Statuses.lit(RunStatus.CANCELLED))
-                        .otherwise(Statuses.lit(RunStatus.FAILED)))
-                .set(FINISHED_AT, DSL.param(SQLDataType.BIGINT))
-                .where(dialect.idIn(ID))
-                .and(FINISHED.eq(TASK_COUNT))
-                .and(STATUS.in(Statuses.lit(RunStatus.PENDING), Statuses.lit(RunStatus.RUNNING)))
-                .returningResult(ID), 2);
+        this.counters = new CounterWrites(tables, r, dialect instanceof PostgresSupport);
     }
 
     /** Applies {@code updates}; returns the ids of the runs that ended. */
@@ -244,43 +215,19 @@ final class UpdateApplier {
 
     private List<Long> applyCounters(DSLContext ctx, Connection c, Map<StepKey, Counters> stepDeltas, long now)
             throws SQLException {
-        List<Object[]> stepRows = new ArrayList<>(stepDeltas.size());
         Map<Long, Counters> runDeltas = new TreeMap<>();
-        stepDeltas.forEach((k, d) -> {
-            stepRows.add(new Object[]{d.finished, d.succeeded, d.failed, k.runId(), k.stepIndex()});
-            runDeltas.computeIfAbsent(k.runId(), x -> new Counters()).add(d);
-        });
-        jdbc.batch(c, stepCounters, stepRows);
-
-        Map<StepKey, Boolean> endedSteps = endSteps(c, runDeltas.keySet());
-        if (!endedSteps.isEmpty()) {
-            cascade.propagate(ctx, endedSteps, now)
+        stepDeltas.forEach((k, d) -> runDeltas.computeIfAbsent(k.runId(), x -> new Counters()).add(d));
+        Map<StepKey, Boolean> cascading = new LinkedHashMap<>();
+        for (CounterWrites.EndedStep e : counters.steps(jdbc, c, stepDeltas)) {
+            if (e.hasDependents()) {
+                cascading.put(e.step(), e.succeeded());
+            }
+        }
+        if (!cascading.isEmpty()) {
+            cascade.propagate(ctx, c, cascading, now)
                     .forEach((runId, skipped) -> runDeltas.computeIfAbsent(runId, x -> new Counters()).add(skipped));
         }
-
-        List<Object[]> runRows = new ArrayList<>(runDeltas.size());
-        runDeltas.forEach((id, d) -> runRows.add(new Object[]{d.finished, d.succeeded, d.failed, id}));
-        jdbc.batch(c, runCounters, runRows);
-        return endRuns(c, runDeltas.keySet(), now);
-    }
-
-    /**
-     * Ends the steps of {@code runIds} whose tasks have all ended, in one statement; returns them
-     * with their success, in step order.
-     */
-    private Map<StepKey, Boolean> endSteps(Connection c, Collection<Long> runIds) throws SQLException {
-        Map<StepKey, Boolean> ended = new TreeMap<>();
-        jdbc.query(c, endSteps, new Object[]{dialect.ids(runIds)}, rs -> ended.put(
-                new StepKey(rs.getLong(1), rs.getInt(2)), Statuses.STEP_SUCCEEDED.equals(rs.getString(3))));
-        return ended.isEmpty() ? Map.of() : new LinkedHashMap<>(ended);
-    }
-
-    /** Ends the runs of {@code runIds} whose tasks have all ended, in one statement; returns their ids. */
-    private List<Long> endRuns(Connection c, Collection<Long> runIds, long now) throws SQLException {
-        List<Long> ended = new ArrayList<>();
-        jdbc.query(c, endRuns, new Object[]{now, dialect.ids(runIds)}, rs -> ended.add(rs.getLong(1)));
-        ended.sort(null);
-        return ended;
+        return counters.runs(jdbc, c, runDeltas, now);
     }
 
     private static TaskStatus taskStatus(AttemptOutcome outcome) {

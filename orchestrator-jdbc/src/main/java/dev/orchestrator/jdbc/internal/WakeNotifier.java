@@ -28,6 +28,11 @@ final class WakeNotifier {
     static final String LIMITS = "limits";
     /** The transaction's mark for {@link #LIMITS}. */
     private static final String LIMITS_KEY = "dev.orchestrator.jdbc.wake.limits";
+    /**
+     * The payload of a cancel: only then do owners look for cancel requests at once (a trigger's
+     * wake-up does not make them read). An older node reads it as work ready now.
+     */
+    static final String CANCEL = "cancel";
 
     private final String channel;
     private final boolean enabled;
@@ -83,6 +88,13 @@ final class WakeNotifier {
     void schedulesChanged(Connection c) throws SQLException {
         if (enabled) {
             send(c, SCHEDULES);
+        }
+    }
+
+    /** Sends, when the transaction commits, that runs or tasks were cancelled. */
+    void cancelled(Connection c) throws SQLException {
+        if (enabled) {
+            send(c, CANCEL);
         }
     }
 

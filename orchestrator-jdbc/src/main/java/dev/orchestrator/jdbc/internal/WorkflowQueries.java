@@ -1,9 +1,14 @@
 package dev.orchestrator.jdbc.internal;
 
+import dev.orchestrator.spi.TriggerTarget;
 import dev.orchestrator.spi.WorkflowRow;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+import java.sql.Connection;
+import java.sql.SQLException;
 
 import java.util.List;
 import java.util.Optional;
@@ -20,10 +25,28 @@ import static dev.orchestrator.jdbc.internal.Col.VERSION;
 final class WorkflowQueries {
 
     private final Tables t;
+    private final Jdbc jdbc;
+    /** A trigger's read: the latest live version of a name and whether the name is paused. */
+    private final Stmt triggerTarget;
 
-    /** Statements on {@code tables.workflows}. */
-    public WorkflowQueries(Tables tables) {
+    /** Statements on {@code tables.workflows}; the trigger's read rendered once with {@code r}, run by {@code jdbc}. */
+    public WorkflowQueries(Tables tables, DSLContext r, Jdbc jdbc) {
         this.t = tables;
+        this.jdbc = jdbc;
+        this.triggerTarget = Stmt.of(r, r.select(ID, NAME, VERSION, SPEC_JSON, CREATED_AT,
+                        DSL.field(DSL.exists(DSL.selectOne().from(t.pausedWorkflows)
+                                .where(NAME.eq(DSL.param(SQLDataType.VARCHAR))))))
+                .from(t.workflows).where(NAME.eq(DSL.param(SQLDataType.VARCHAR))).and(DELETED.isFalse())
+                .orderBy(VERSION.desc()).limit(DSL.inline(1)), 2);
+    }
+
+    /** The latest live version of {@code name} and whether it is paused, in one read. */
+    public Optional<TriggerTarget> findTriggerTarget(Connection c, String name) throws SQLException {
+        TriggerTarget[] found = {null};
+        jdbc.query(c, triggerTarget, new Object[]{name, name}, rs -> found[0] = new TriggerTarget(
+                new WorkflowRow(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4), Millis.at(rs.getLong(5))),
+                rs.getBoolean(6)));
+        return Optional.ofNullable(found[0]);
     }
 
     /** Returns the latest version if it is live with the same spec, else inserts the next version. */
