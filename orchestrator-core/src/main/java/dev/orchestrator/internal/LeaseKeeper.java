@@ -138,12 +138,16 @@ final class LeaseKeeper {
                 try {
                     beat(now);
                 } catch (RuntimeException e) {
-                    log.error("heartbeat failed unexpectedly; retrying in {}", RETRY, e);
+                    log.error("heartbeat failed unexpectedly; retrying in {}", config.heartbeatInterval(), e);
                 }
             }
-            long wait = Duration.between(clock.instant(), nextBeat).toNanos();
-            if (wait > 0 && !stopped) {
-                LockSupport.parkNanos(this, Math.min(wait, config.heartbeatInterval().toNanos()));
+            Instant next = nextBeat;
+            Instant after = clock.instant();
+            if (next.isAfter(after) && !stopped) {
+                // Instant.MIN (beat at once, after a rejoin) never gets here: no overflow.
+                Duration wait = Duration.between(after, next);
+                LockSupport.parkNanos(this, wait.compareTo(config.heartbeatInterval()) < 0 ? wait.toNanos()
+                        : config.heartbeatInterval().toNanos());
             }
         }
     }

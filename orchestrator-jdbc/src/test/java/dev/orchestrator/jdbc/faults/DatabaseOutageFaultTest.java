@@ -6,7 +6,6 @@ import dev.orchestrator.WorkflowSpec;
 import dev.orchestrator.jdbc.JdbcStore;
 import dev.orchestrator.jdbc.JdbcStoreOptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,11 +63,6 @@ class DatabaseOutageFaultTest extends FaultCase {
 
     /** Case: PostgreSQL unreachable for half a lease (cut, black hole, terminated sessions). */
     @Test
-    // Not in the default build: it fails today. During the cut the scheduler thread waits inside the
-    // connection pool's getConnection (HikariCP retries up to its 30 s connectionTimeout), and the
-    // heartbeat runs on that same thread, so the lease lapses and the node fences itself.
-    // Run it with -Dfaults.all=true.
-    @EnabledIfSystemProperty(named = "faults.all", matches = "true")
     void anOutageOfHalfALeaseLosesNothingAndRerunsNothing() throws Exception {
         long t0 = System.nanoTime();
         String[] cmd = records.command(0, "0.5");
