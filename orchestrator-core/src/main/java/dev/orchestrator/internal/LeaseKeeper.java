@@ -32,6 +32,8 @@ final class LeaseKeeper {
     private final Clock clock;
     /** Wakes the loop: the lease lapsed or was revoked, and the loop must fence. */
     private final Runnable wakeLoop;
+    /** The node holds its lease again (or for the first time): the loop may claim at once. */
+    private final Runnable leaseTaken;
     private final Duration timeout;
     private volatile Instant nextBeat = Instant.MIN;
     /** When heartbeats began to fail, or null while they succeed. */
@@ -46,13 +48,14 @@ final class LeaseKeeper {
     private volatile boolean stopped;
 
     LeaseKeeper(OrchestratorConfig config, Store store, NodeLease lease, ExecutorRegistry executors, Clock clock,
-                Runnable wakeLoop) {
+                Runnable wakeLoop, Runnable leaseTaken) {
         this.config = config;
         this.store = store;
         this.lease = lease;
         this.executors = executors;
         this.clock = clock;
         this.wakeLoop = wakeLoop;
+        this.leaseTaken = leaseTaken;
         this.timeout = timeoutFor(config.nodeLease());
     }
 
@@ -183,6 +186,7 @@ final class LeaseKeeper {
             wakeLoop.run();
             return;
         }
+        boolean wasHeld = lease.held();
         Duration validFor = lease.renew(id, sentAt);
         if (validFor == null) {
             wakeLoop.run(); // lapsed while the heartbeat was under way, or fenced meanwhile
@@ -191,6 +195,9 @@ final class LeaseKeeper {
         joinedId = id;
         lastHeartbeatAt = now;
         executors.forEach(e -> e.leaseRenewed(validFor));
+        if (!wasHeld) {
+            leaseTaken.run(); // nothing was claimed without a lease: claim now, not at the next poll
+        }
         Instant since = failingSince;
         if (since != null) {
             log.info("heartbeat renewed after failing since {}; no take-over before {}", since,

@@ -109,7 +109,7 @@ final class Scheduler {
         this.ledger = new Ledger(specs, executors, inbox, dispatcher);
         this.reports = new Reports(ledger, dispatcher, pacer, listener, jitter, lease::nodeId);
         this.isolation = new PoisonIsolation(store);
-        this.keeper = new LeaseKeeper(config, store, lease, executors, clock, this::wake);
+        this.keeper = new LeaseKeeper(config, store, lease, executors, clock, this::wake, this::requestClaim);
         this.timers = new Timers(config, store, ledger, dispatcher, reports, new TakeOver(ledger, dispatcher, reports, pacer),
                 lease, keeper, this::fence);
         this.executorTypes = Set.copyOf(executors.knownTypes());

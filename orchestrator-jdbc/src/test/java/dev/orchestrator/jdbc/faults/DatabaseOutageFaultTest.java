@@ -65,7 +65,8 @@ class DatabaseOutageFaultTest extends FaultCase {
     @Test
     void anOutageOfHalfALeaseLosesNothingAndRerunsNothing() throws Exception {
         long t0 = System.nanoTime();
-        String[] cmd = records.command(0, "0.5");
+        // Work enough that both nodes still run tasks after the second fault (tasks of 1 s, 16 slots).
+        String[] cmd = records.command(0, "1");
         client.register(WorkflowSpec.of("steady", StepSpec.process("work", cmd[0], cmd[1], cmd[2], cmd[3]).tasks(60)));
         TcpProxy proxy = proxy();
         Orchestrator a = node("a", store(proxy.jdbcUrl()), HALF_CASE_LEASE_MS);
@@ -73,7 +74,7 @@ class DatabaseOutageFaultTest extends FaultCase {
         a.start();
         b.start();
         List<Long> runs = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 4; i++) {
             runs.add(client.trigger("steady").id());
         }
         long half = HALF_CASE_LEASE_MS / 2;
@@ -87,7 +88,13 @@ class DatabaseOutageFaultTest extends FaultCase {
         hold(half);
         proxy.restore();
         long afterHole = records.ended();
-        Faults.await("progress after the black hole", Duration.ofSeconds(30), () -> records.ended() >= afterHole + 16);
+        try {
+            Faults.await("progress after the black hole", Duration.ofSeconds(30), () -> records.ended() >= afterHole + 16);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; ended " + records.ended() + "; tasks by owner and status "
+                    + Faults.query("SELECT owner, status, count(*) FROM " + table("tasks") + " GROUP BY 1, 2") + "; a "
+                    + a.nodeStatus() + "; b " + b.nodeStatus(), e);
+        }
         int terminated = terminateSessions(proxy);
         awaitSucceeded(runs, Duration.ofSeconds(60));
         long lost = count(table("attempts") + " WHERE outcome = 'LOST'");
@@ -123,8 +130,14 @@ class DatabaseOutageFaultTest extends FaultCase {
         a.start();
         b.start();
         long run = client.trigger("long").id();
-        Faults.await("a runs tasks", Duration.ofSeconds(30),
-                () -> count(table("tasks") + " WHERE owner LIKE 'a%' AND status = 'RUNNING'") >= 4);
+        try {
+            Faults.await("a runs tasks", Duration.ofSeconds(30),
+                    () -> count(table("tasks") + " WHERE owner LIKE 'a%' AND status = 'RUNNING'") >= 4);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; tasks by owner and status " + Faults.query("SELECT owner, status, "
+                    + "count(*) FROM " + table("tasks") + " GROUP BY 1, 2") + "; a " + a.nodeStatus() + "; b "
+                    + b.nodeStatus(), e);
+        }
         List<Integer> onA = Faults.query("SELECT task_index FROM " + table("tasks") + " WHERE owner LIKE 'a%'").stream()
                 .map(r -> Integer.parseInt(r.getFirst())).toList();
         long cutAt = System.nanoTime();

@@ -27,7 +27,7 @@ class TimeoutFaultTest {
     void aReadOnASilentConnectionFailsAfterTheSocketTimeout() throws Exception {
         String schema = Faults.newSchema("timeouts");
         try (TcpProxy proxy = new TcpProxy(5432);
-             JdbcStore store = JdbcStore.open(proxy.jdbcUrl(), JdbcStoreOptions.builder().schema(schema).poolSize(1)
+             JdbcStore store = JdbcStore.open(proxy.jdbcUrl(), JdbcStoreOptions.builder().schema(schema).poolSize(2)
                      .socketTimeout(Duration.ofSeconds(1)).statementTimeout(Duration.ZERO).build())) {
             store.listWorkflows(); // connected before the black hole
             proxy.blackHole();
