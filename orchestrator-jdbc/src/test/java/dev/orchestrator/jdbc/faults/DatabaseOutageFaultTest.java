@@ -127,9 +127,12 @@ class DatabaseOutageFaultTest extends FaultCase {
         TcpProxy proxy = proxy();
         Orchestrator a = node("a", store(proxy.jdbcUrl()));
         Orchestrator b = node("b", store(Faults.PG_URL));
+        // a first, holding its lease: otherwise b (not behind the proxy) may claim all 16 before a can.
         a.start();
-        b.start();
+        Faults.await("a holds its lease", Duration.ofSeconds(30), () -> a.nodeStatus().leaseHeld());
         long run = client.trigger("long").id();
+        Faults.await("a claims", Duration.ofSeconds(30), () -> count(table("tasks") + " WHERE owner LIKE 'a%'") > 0);
+        b.start();
         try {
             Faults.await("a runs tasks", Duration.ofSeconds(30),
                     () -> count(table("tasks") + " WHERE owner LIKE 'a%' AND status = 'RUNNING'") >= 4);
