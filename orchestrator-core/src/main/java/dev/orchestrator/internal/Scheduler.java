@@ -1,5 +1,6 @@
 package dev.orchestrator.internal;
 
+import dev.orchestrator.NodeStatus;
 import dev.orchestrator.spi.ClaimedTask;
 import dev.orchestrator.spi.Store;
 import dev.orchestrator.spi.Store.WakeSubscription;
@@ -367,14 +368,14 @@ final class Scheduler {
     }
 
     /** What this node is doing and whether it holds its lease (see {@link dev.orchestrator.NodeStatus}). */
-    dev.orchestrator.NodeStatus status(boolean started) {
+    NodeStatus status(boolean started) {
         Instant now = clock.instant();
         Thread t = thread;
         Instant beat = keeper.lastHeartbeatAt();
         Instant fencedAt = lastFenced;
         long sinceRenewal = lease.now() - lease.lastRenewalSentAt();
         boolean held = lease.held();
-        return new dev.orchestrator.NodeStatus(lease.nodeId(), lease.incarnation(), started && !stopping,
+        return new NodeStatus(lease.nodeId(), lease.incarnation(), started && !stopping,
                 beat, beat == null ? null : Duration.ofNanos(Math.max(0, sinceRenewal)), config.nodeLease(), held,
                 keeper.failingSince(), !held && (fencedAt != null || lease.lapsed()), fencedAt,
                 t != null && t.isAlive(), lastTick, keeper.alive(), now);
