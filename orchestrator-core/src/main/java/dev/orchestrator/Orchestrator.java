@@ -165,6 +165,16 @@ public interface Orchestrator extends AutoCloseable {
      */
     List<NodeInfo> nodes();
 
+    /**
+     * This node's own state, read from memory without a store call, so it answers at once even
+     * while the database is away: its identity and incarnation, whether it is scheduling, its
+     * last accepted heartbeat and its age, whether it holds its lease or is fenced (and since
+     * when it last fenced itself), and whether its scheduler loop and heartbeat threads run.
+     * Meant for health checks. Works in every state: before {@link #start()} and after
+     * {@link #close()} it reports a node that is not scheduling. Thread-safe.
+     */
+    NodeStatus nodeStatus();
+
     /** Attempts of one task, oldest first. */
     List<AttemptInfo> attempts(long taskId);
 

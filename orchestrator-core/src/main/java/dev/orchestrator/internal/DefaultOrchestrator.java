@@ -58,7 +58,7 @@ final class DefaultOrchestrator implements Orchestrator {
     private final Scheduler scheduler;
     private final Pruner pruner;
     private final ScheduleFirer firer;
-    private State state = State.NEW;
+    private volatile State state = State.NEW;
 
     DefaultOrchestrator(OrchestratorConfig config) {
         this.config = config;
@@ -296,6 +296,11 @@ final class DefaultOrchestrator implements Orchestrator {
         TaskFilter filter = new TaskFilter(query.runId(), query.step(), query.status(),
                 after == null ? null : after[0], after == null ? null : after[1], query.limit());
         return TaskPage.of(store.listTasks(filter).stream().map(DefaultOrchestrator::toInfo).toList(), query);
+    }
+
+    @Override
+    public dev.orchestrator.NodeStatus nodeStatus() {
+        return scheduler.status(state == State.STARTED);
     }
 
     @Override

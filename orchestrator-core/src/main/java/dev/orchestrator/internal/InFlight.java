@@ -30,6 +30,8 @@ final class InFlight implements StatusSink {
     private final Inbox inbox;
     private final Dispatcher dispatcher;
     private final AtomicBoolean slotHeld = new AtomicBoolean();
+    /** Whether a heartbeat of this attempt waits in the inbox: one says as much as many. */
+    final AtomicBoolean heartbeatQueued = new AtomicBoolean();
 
     /** Built when the attempt starts, so its deadline counts from then; null before. */
     volatile TaskContext context;
@@ -106,6 +108,9 @@ final class InFlight implements StatusSink {
     public void report(StatusUpdate update) {
         if (closed) {
             return;
+        }
+        if (update.kind() == StatusUpdate.Kind.HEARTBEAT && !heartbeatQueued.compareAndSet(false, true)) {
+            return; // merged: the inbox holds at most one heartbeat per attempt, however long the loop is away
         }
         inbox.add(this, update);
         if (update.ends()) {

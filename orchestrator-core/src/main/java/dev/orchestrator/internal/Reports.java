@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
@@ -33,6 +34,15 @@ final class Reports {
     /** Jitter for retry backoff, in [0, 1). */
     private final DoubleSupplier jitter;
     private final List<TaskUpdate> unwritten = new ArrayList<>();
+    /**
+     * Attempts with a heartbeat among the unwritten updates: a heartbeat says only "alive at the
+     * write", so while writes fail (the database is away) one per attempt is kept, not one per
+     * report. With the inbox's merging, this keeps the buffer bounded by the attempts in flight.
+     */
+    private final Set<AttemptKey> heartbeatPending = new HashSet<>();
+
+    private record AttemptKey(long taskId, int attempt) {
+    }
     /** This node's current id: releases name it, so they apply only to tasks it still owns. */
     private final Supplier<String> nodeId;
 
@@ -62,8 +72,11 @@ final class Reports {
             case RUNNING -> unwritten.add(TaskUpdate.running(c.taskId(), c.attempt(), u.executionName(), u.outputRef(),
                     u.executorState()));
             case HEARTBEAT -> {
+                t.heartbeatQueued.set(false);
                 t.lastHeartbeat = now;
-                unwritten.add(TaskUpdate.heartbeat(c.taskId(), c.attempt()));
+                if (heartbeatPending.add(new AttemptKey(c.taskId(), c.attempt()))) {
+                    unwritten.add(TaskUpdate.heartbeat(c.taskId(), c.attempt()));
+                }
             }
             case STARTED -> {
                 if (t.cancelledAt == null) {
@@ -204,7 +217,13 @@ final class Reports {
     void written(List<TaskUpdate> done) {
         if (done.size() == unwritten.size()) {
             unwritten.clear();
+            heartbeatPending.clear();
             return;
+        }
+        for (TaskUpdate u : done) {
+            if (u.kind() == TaskUpdate.Kind.HEARTBEAT) {
+                heartbeatPending.remove(new AttemptKey(u.taskId(), u.attempt()));
+            }
         }
         Set<TaskUpdate> gone = Collections.newSetFromMap(new IdentityHashMap<>());
         gone.addAll(done);

@@ -1,5 +1,6 @@
 package dev.orchestrator.internal;
 
+import dev.orchestrator.NodeStatus;
 import dev.orchestrator.spi.ClaimedTask;
 import dev.orchestrator.spi.Store;
 import dev.orchestrator.spi.Store.WakeSubscription;
@@ -58,6 +59,7 @@ final class Scheduler {
     private final Timers timers;
     private final PoisonIsolation isolation;
     private final NodeLease lease;
+    private final LeaseKeeper keeper;
     private final Departures departures;
     /** The executor types this node runs: it claims only their tasks. */
     private final Set<String> executorTypes;
@@ -75,6 +77,10 @@ final class Scheduler {
     /** What the store hears from other processes, and the registration that hears it. */
     private final RemoteWakeUps remote;
     private volatile WakeSubscription listening;
+    /** When the loop last began a tick, or null before the first. */
+    private volatile Instant lastTick;
+    /** When the node last fenced itself, or null if it never did. */
+    private volatile Instant lastFenced;
 
     /** A scheduler whose executor calls run on virtual threads. */
     Scheduler(OrchestratorConfig config, Store store, ExecutorRegistry executors, SpecCache specs, RunWaiters waiters) {
@@ -104,8 +110,9 @@ final class Scheduler {
         this.ledger = new Ledger(specs, executors, inbox, dispatcher);
         this.reports = new Reports(ledger, dispatcher, pacer, listener, jitter, lease::nodeId);
         this.isolation = new PoisonIsolation(store);
+        this.keeper = new LeaseKeeper(config, store, lease, executors, clock, this::wake, this::requestClaim);
         this.timers = new Timers(config, store, ledger, dispatcher, reports, new TakeOver(ledger, dispatcher, reports, pacer),
-                lease, executors, this::fence);
+                lease, keeper, this::fence);
         this.executorTypes = Set.copyOf(executors.knownTypes());
         this.departures = new Departures(config, ledger, dispatcher, reports, lease, timers, pacer);
         // A wake-up from another process: a trigger, a release or a retry asks for a claim; a cancel
@@ -129,6 +136,7 @@ final class Scheduler {
     }
 
     void start() {
+        keeper.start(); // first: nothing is claimed before the first renewal
         Thread t = Thread.ofPlatform().name("orchestrator-scheduler").daemon(true).unstarted(this::loop);
         thread = t;
         t.start();
@@ -184,6 +192,7 @@ final class Scheduler {
             t.join(10_000);
         }
         dispatcher.close();
+        keeper.stop(Duration.ofSeconds(10)); // after the loop: a stopping node heartbeats until its last write
         if (ownThreads != null) {
             ownThreads.shutdown();
         }
@@ -222,6 +231,7 @@ final class Scheduler {
      * write and claim, start again. Never blocks except in store calls.
      */
     Tick tick(Instant now) {
+        lastTick = now;
         if (stopping && !handedBack) {
             handedBack = true;
             departures.handBackUnstarted();
@@ -352,7 +362,22 @@ final class Scheduler {
 
     /** The store says others declared this node dead: fence (see {@link Departures#fence}). */
     private void fence() {
+        lastFenced = clock.instant();
         departures.fence();
+    }
+
+    /** What this node is doing and whether it holds its lease (see {@link dev.orchestrator.NodeStatus}). */
+    NodeStatus status(boolean started) {
+        Instant now = clock.instant();
+        Thread t = thread;
+        Instant beat = keeper.lastHeartbeatAt();
+        Instant fencedAt = lastFenced;
+        long sinceRenewal = lease.now() - lease.lastRenewalSentAt();
+        boolean held = lease.held();
+        return new NodeStatus(lease.nodeId(), lease.incarnation(), started && !stopping,
+                beat, beat == null ? null : Duration.ofNanos(Math.max(0, sinceRenewal)), config.nodeLease(), held,
+                keeper.failingSince(), !held && (fencedAt != null || lease.lapsed()), fencedAt,
+                t != null && t.isAlive(), lastTick, keeper.alive(), now);
     }
 
     /** This node's id now: the configured one, or a new incarnation after fencing. */

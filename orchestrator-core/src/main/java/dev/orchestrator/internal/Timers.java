@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The loop's periodic work: the node's heartbeat with the take-over of dead nodes' tasks, and
- * the timeouts and heartbeat timeouts of owned attempts. Loop thread only.
+ * The loop's periodic work: fencing once the lease lapsed, the take-over of dead nodes' tasks
+ * and ownership reconciliation, and the timeouts and heartbeat timeouts of owned attempts. The
+ * heartbeats themselves are the {@link LeaseKeeper}'s. Loop thread only.
  */
 final class Timers {
 
@@ -25,7 +26,6 @@ final class Timers {
     /** How long past the cancel grace an executor may take to report a stopped attempt before the loop ends it itself. */
     static final Duration CANCEL_GRACE = Duration.ofSeconds(30);
     private static final Duration LIMIT_CHECK_INTERVAL = Duration.ofMillis(500);
-    private static final Duration HEARTBEAT_RETRY = Duration.ofSeconds(1);
     /** How often a node that runs tasks looks for cancels issued on other nodes. */
     private static final Duration CANCEL_CHECK_INTERVAL = Duration.ofMillis(500);
 
@@ -36,25 +36,20 @@ final class Timers {
     private final Reports reports;
     private final TakeOver takeOver;
     private final NodeLease lease;
-    private final ExecutorRegistry executors;
-    private Instant nextHeartbeat = Instant.MIN;
+    private final LeaseKeeper keeper;
+    /** When to take over dead nodes' tasks (and maybe reconcile) next. */
+    private Instant nextOwnershipCheck = Instant.MIN;
     private Instant nextLimitCheck = Instant.MIN;
     private Instant nextCancelCheck = Instant.MIN;
     /** Set by any thread when a cancel was issued through this node: check at once. */
     private volatile boolean cancelCheckRequested;
-    /** When this node's heartbeats began to fail, or null while they succeed. */
-    private Instant failingSince;
-    /** No take-over before this: after an outage every node gets a full lease to renew first. */
-    private Instant takeOverFrom = Instant.MIN;
-    /** Whether a heartbeat of this identity was accepted (its row exists in the store since). */
-    private boolean joined;
     /** When to compare what the store says this node owns with what it runs. */
     private Instant nextReconcile = Instant.MIN;
-    /** Called when the store says others declared this node dead. */
+    /** Fences the node: its lease lapsed, or others declared it dead. */
     private final Runnable takenOver;
 
     Timers(OrchestratorConfig config, Store store, Ledger ledger, Dispatcher dispatcher, Reports reports, TakeOver takeOver,
-           NodeLease lease, ExecutorRegistry executors, Runnable takenOver) {
+           NodeLease lease, LeaseKeeper keeper, Runnable takenOver) {
         this.takenOver = takenOver;
         this.config = config;
         this.store = store;
@@ -63,14 +58,21 @@ final class Timers {
         this.reports = reports;
         this.takeOver = takeOver;
         this.lease = lease;
-        this.executors = executors;
+        this.keeper = keeper;
     }
 
     /** Runs what is due at {@code now}; a stopping node heartbeats but takes nothing over. */
     void run(Instant now, boolean stopping) {
-        if (!now.isBefore(nextHeartbeat)) {
-            nextHeartbeat = now.plus(config.heartbeatInterval());
-            heartbeat(now, stopping);
+        if (!keeper.threaded()) {
+            keeper.runIfDue(now);
+        }
+        if (lease.lapsed()) {
+            // Other nodes may have taken this node's tasks over already (or did: the lease was revoked).
+            takenOver.run();
+        }
+        if (!now.isBefore(nextOwnershipCheck)) {
+            nextOwnershipCheck = now.plus(config.heartbeatInterval());
+            ownership(now, stopping);
         }
         if (ledger.hasLimited() && !now.isBefore(nextLimitCheck)) {
             nextLimitCheck = now.plus(LIMIT_CHECK_INTERVAL);
@@ -139,69 +141,42 @@ final class Timers {
 
     /** The next instant something is due. */
     Instant nextWake() {
-        Instant next = ledger.hasLimited() && nextLimitCheck.isBefore(nextHeartbeat) ? nextLimitCheck : nextHeartbeat;
+        Instant next = ledger.hasLimited() && nextLimitCheck.isBefore(nextOwnershipCheck) ? nextLimitCheck
+                : nextOwnershipCheck;
+        if (!keeper.threaded() && keeper.nextWake().isBefore(next)) {
+            next = keeper.nextWake();
+        }
         if (!ledger.isEmpty() && nextCancelCheck.isBefore(next)) {
             next = nextCancelCheck;
         }
         return next;
     }
 
-    /** The node rejoins under a new identity: heartbeat at once, and reconcile after joining. */
+    /** The node rejoins under a new identity: heartbeat at once, and reconcile once it holds its lease. */
     void rejoin() {
-        nextHeartbeat = Instant.MIN;
+        keeper.rejoin();
+        nextOwnershipCheck = Instant.MIN;
         nextReconcile = Instant.MIN;
-        joined = false;
     }
 
     /**
-     * Renews the lease, tells the executors, and takes over dead nodes' tasks. A failed
-     * heartbeat is retried within a second, not an interval later, so a short outage never
-     * costs the lease; after one, take-over waits a full lease so every node can renew first.
+     * Reconciles what the store says this node owns (once a lease) and takes over dead nodes'
+     * tasks, while the node holds its lease; after this node's heartbeats failed, take-over
+     * waits a full lease so every node can renew first.
      */
-    private void heartbeat(Instant now, boolean stopping) {
-        if (lease.lapsed()) {
-            // The lease ran out while the loop was busy (a slow store call): other nodes may have
-            // taken this node's tasks over already. Renewing now would carry on as if nothing happened.
-            takenOver.run();
-            return;
-        }
-        long sentAt = lease.now();
-        boolean existed;
-        try {
-            existed = store.heartbeat(lease.nodeId(), now);
-        } catch (RuntimeException e) {
-            if (failingSince == null) {
-                failingSince = now;
-            }
-            Duration retry = config.heartbeatInterval().compareTo(HEARTBEAT_RETRY) < 0 ? config.heartbeatInterval()
-                    : HEARTBEAT_RETRY;
-            nextHeartbeat = now.plus(retry);
-            log.warn("heartbeat failed (failing since {}); retrying in {}: {}", failingSince, retry, e.toString());
-            return;
-        }
-        if (joined && !existed) {
-            // Another node declared this one dead and took its tasks over: they may run there now.
-            log.error("node {} was declared dead by another node while it ran", lease.nodeId());
-            takenOver.run();
-            return;
-        }
-        joined = true;
-        Duration validFor = lease.renewed(sentAt);
-        executors.forEach(e -> e.leaseRenewed(validFor));
-        if (failingSince != null) {
-            log.info("heartbeat renewed after failing since {}; no take-over before {}", failingSince,
-                    now.plus(config.nodeLease()));
-            failingSince = null;
-            takeOverFrom = now.plus(config.nodeLease());
-        }
-        if (stopping) {
+    private void ownership(Instant now, boolean stopping) {
+        if (stopping || !lease.held()) {
             return;
         }
         if (!now.isBefore(nextReconcile)) {
             nextReconcile = now.plus(config.nodeLease());
             reconcile(now);
         }
-        if (now.isBefore(takeOverFrom)) {
+        Instant from = keeper.takeOverFrom();
+        if (now.isBefore(from)) {
+            if (from.isBefore(nextOwnershipCheck)) {
+                nextOwnershipCheck = from; // take over as soon as every node had its lease to renew
+            }
             return;
         }
         try {
@@ -211,7 +186,7 @@ final class Timers {
                 takeOver.handle(orphans, now);
             }
         } catch (RuntimeException e) {
-            log.warn("take-over failed; retrying at the next heartbeat: {}", e.toString());
+            log.warn("take-over failed; retrying in {}: {}", config.heartbeatInterval(), e.toString());
         }
     }
 

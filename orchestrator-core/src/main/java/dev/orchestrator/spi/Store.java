@@ -179,6 +179,19 @@ public interface Store extends AutoCloseable {
     boolean heartbeat(String nodeId, Instant now);
 
     /**
+     * {@link #heartbeat(String, Instant)} within about {@code timeout}: a store that talks to a
+     * server gives up waiting for it after that long (and throws), so the node can retry before
+     * its lease runs out instead of blocking on a silent connection. The orchestrator calls this
+     * from a thread of its own, never the scheduler loop's, so a store should keep heartbeats off
+     * the connections other calls may hold or wait for. The default ignores the limit.
+     *
+     * @throws RuntimeException if the heartbeat failed or did not complete in time
+     */
+    default boolean heartbeat(String nodeId, Instant now, Duration timeout) {
+        return heartbeat(nodeId, now);
+    }
+
+    /**
      * Takes over the in-flight tasks of dead nodes: nodes other than {@code nodeId} whose last
      * heartbeat is older than {@code lease} on the store's clock (see {@link #heartbeat}), and
      * owners with no node row at all. One conditional write per table, so a node that renewed in

@@ -37,8 +37,12 @@ final class ScriptedStore implements Store {
     final List<TaskUpdate> written = new ArrayList<>();
     final List<Instant> heartbeats = new ArrayList<>();
     final List<String> heartbeatNodes = new ArrayList<>();
-    /** While true, heartbeats fail as if the database were away. */
-    boolean heartbeatsFail;
+    /** While true, heartbeats fail as if the database were away (set from any thread). */
+    volatile boolean heartbeatsFail;
+    /** While set, claims wait for it to open, as behind a slow write (set from any thread). */
+    volatile java.util.concurrent.CountDownLatch claimGate;
+    /** Claims under way or done; read from any thread. */
+    final java.util.concurrent.atomic.AtomicInteger claimCalls = new java.util.concurrent.atomic.AtomicInteger();
     final List<Instant> takeOverCutoffs = new ArrayList<>();
     int claims;
     /** Nodes whose next heartbeat learns that others declared them dead. */
@@ -77,6 +81,15 @@ final class ScriptedStore implements Store {
     @Override
     public List<ClaimedTask> claimReady(String nodeId, int limit, Instant now) {
         claims++;
+        claimCalls.incrementAndGet();
+        java.util.concurrent.CountDownLatch gate = claimGate;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         List<ClaimedTask> out = new ArrayList<>();
         while (out.size() < limit && !claimable.isEmpty()) {
             out.add(claimable.removeFirst());
@@ -101,7 +114,7 @@ final class ScriptedStore implements Store {
     }
 
     @Override
-    public boolean heartbeat(String nodeId, Instant now) {
+    public synchronized boolean heartbeat(String nodeId, Instant now) {
         if (heartbeatsFail) {
             throw new IllegalStateException("store call failed", new SQLException("connection refused", "08006"));
         }
@@ -109,6 +122,11 @@ final class ScriptedStore implements Store {
         boolean existed = heartbeatNodes.contains(nodeId) && !declaredDead.remove(nodeId);
         heartbeatNodes.add(nodeId);
         return existed;
+    }
+
+    /** How many heartbeats were accepted; any thread. */
+    synchronized int acceptedHeartbeats() {
+        return heartbeats.size();
     }
 
     @Override

@@ -45,6 +45,16 @@ import java.util.Set;
  * migrated without touching them. On PostgreSQL, {@link JdbcStoreOptions#schema()} (or a URL's
  * {@code currentSchema}) puts the tables in a schema of their own, created if missing.
  *
+ * <p>Connections: a store keeps two pools, so the host's calls (triggers, listings, reads) never
+ * take the scheduler's connections. The host's pool has {@link JdbcStoreOptions#poolSize(Dialect)}
+ * connections; the scheduler's has 2 more. A started node on PostgreSQL also holds one connection
+ * for its heartbeats and one to {@code LISTEN} on. A store opened on a given {@code DataSource}
+ * takes the scheduler's 2 connections from it and keeps them (reserved), and takes its heartbeat
+ * and {@code LISTEN} connections from it too: size that pool for them. Timeouts (connect, socket,
+ * statement, pool) are {@link JdbcStoreOptions}'; on a given {@code DataSource} its own settings
+ * apply, except that the scheduler waits at most {@link JdbcStoreOptions#poolTimeout()} for its
+ * reserved connections and each heartbeat keeps its own time limit.
+ *
  * <p>Thread-safe. On SQLite, write transactions are serialized in this store (SQLite allows one
  * writer), so a SQLite file must be used by one store (one node) at a time.
  */
@@ -271,6 +281,16 @@ public final class JdbcStore implements Store {
     @Override
     public boolean heartbeat(String nodeId, Instant now) {
         return engine.heartbeat(nodeId, now);
+    }
+
+    /**
+     * On PostgreSQL, on a connection held for heartbeats alone (apart from both pools), each read
+     * from the server limited to {@code timeout}; a connection that failed is dropped and opened
+     * again on the next call. On SQLite, with the scheduler's writes.
+     */
+    @Override
+    public boolean heartbeat(String nodeId, Instant now, Duration timeout) {
+        return engine.heartbeat(nodeId, now, timeout);
     }
 
     @Override

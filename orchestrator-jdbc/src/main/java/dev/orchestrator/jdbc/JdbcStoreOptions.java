@@ -1,5 +1,6 @@
 package dev.orchestrator.jdbc;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -12,6 +13,13 @@ import java.util.regex.Pattern;
  * share a database (and, on PostgreSQL, a schema) with the host application's own tables, and two
  * stores with different prefixes can share one schema. On PostgreSQL, a {@linkplain #schema() schema}
  * of its own keeps the store out of the host's schema altogether.
+ *
+ * <p>No call to the database waits forever: on PostgreSQL, connecting gives up after
+ * {@linkplain #connectTimeout() 10 s}, a statement is cancelled by the server after
+ * {@linkplain #statementTimeout() 30 s}, a read from a silent (half-open) connection fails after
+ * {@linkplain #socketTimeout() 60 s}, and waiting for a pooled connection fails after
+ * {@linkplain #poolTimeout() 5 s}. The node's heartbeat has tighter limits of its own, derived
+ * from its lease (see {@code OrchestratorBuilder.nodeLease}).
  */
 public final class JdbcStoreOptions {
 
@@ -24,6 +32,17 @@ public final class JdbcStoreOptions {
     /** The default {@link #schema()}. */
     public static final String DEFAULT_SCHEMA = "public";
 
+    /** The default {@link #connectTimeout()}. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** The default {@link #socketTimeout()}. */
+    public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(60);
+    /** The default {@link #statementTimeout()}. */
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
+    /** The default {@link #poolTimeout()}. */
+    public static final Duration DEFAULT_POOL_TIMEOUT = Duration.ofSeconds(5);
+    /** Longest accepted timeout. */
+    public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
+
     private static final Pattern SCHEMA = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
     private static final Pattern TABLE_PREFIX = Pattern.compile("[a-z][a-z0-9_]{0," + (MAX_TABLE_PREFIX_LENGTH - 1) + "}");
     private static final JdbcStoreOptions DEFAULTS = builder().build();
@@ -34,8 +53,16 @@ public final class JdbcStoreOptions {
     private final boolean migrate;
     private final boolean databaseClock;
     private final boolean listen;
+    private final Duration connectTimeout;
+    private final Duration socketTimeout;
+    private final Duration statementTimeout;
+    private final Duration poolTimeout;
 
     private JdbcStoreOptions(Builder b) {
+        this.connectTimeout = b.connectTimeout;
+        this.socketTimeout = b.socketTimeout;
+        this.statementTimeout = b.statementTimeout;
+        this.poolTimeout = b.poolTimeout;
         this.listen = b.listen;
         this.schema = b.schema;
         this.tablePrefix = b.tablePrefix;
@@ -63,6 +90,10 @@ public final class JdbcStoreOptions {
         b.migrate = migrate;
         b.databaseClock = databaseClock;
         b.listen = listen;
+        b.connectTimeout = connectTimeout;
+        b.socketTimeout = socketTimeout;
+        b.statementTimeout = statementTimeout;
+        b.poolTimeout = poolTimeout;
         return b;
     }
 
@@ -118,24 +149,66 @@ public final class JdbcStoreOptions {
         return listen;
     }
 
+    /**
+     * How long opening a PostgreSQL connection may take (TCP connect and log-in), in whole
+     * seconds (pgjdbc's {@code connectTimeout} and {@code loginTimeout}). Default 10 s.
+     */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /**
+     * How long a read from a PostgreSQL connection may wait for the server, in whole seconds
+     * (pgjdbc's {@code socketTimeout}): a connection that went silent (a half-open TCP
+     * connection, a server behind a dead network path) fails after this instead of blocking for
+     * good. {@link Duration#ZERO} means no limit. Default 60 s, longer than the
+     * {@linkplain #statementTimeout() statement timeout} so a slow statement is cancelled by the
+     * server first.
+     */
+    public Duration socketTimeout() {
+        return socketTimeout;
+    }
+
+    /**
+     * How long the PostgreSQL server lets one statement run before cancelling it (the session's
+     * {@code statement_timeout}), including waiting for locks. {@link Duration#ZERO} means no limit.
+     * Default 30 s.
+     */
+    public Duration statementTimeout() {
+        return statementTimeout;
+    }
+
+    /**
+     * How long a caller waits for a connection from the store's own pools before failing
+     * (HikariCP's {@code connectionTimeout}), on both dialects. Default 5 s. Ignored when the
+     * store is given a {@code DataSource}.
+     */
+    public Duration poolTimeout() {
+        return poolTimeout;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof JdbcStoreOptions other && schema.equals(other.schema)
                 && tablePrefix.equals(other.tablePrefix) && poolSize == other.poolSize && migrate == other.migrate
                 && databaseClock == other.databaseClock
-                && listen == other.listen;
+                && listen == other.listen && connectTimeout.equals(other.connectTimeout)
+                && socketTimeout.equals(other.socketTimeout) && statementTimeout.equals(other.statementTimeout)
+                && poolTimeout.equals(other.poolTimeout);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(schema, tablePrefix, poolSize, migrate, databaseClock, listen);
+        return Objects.hash(schema, tablePrefix, poolSize, migrate, databaseClock, listen, connectTimeout, socketTimeout,
+                statementTimeout, poolTimeout);
     }
 
     @Override
     public String toString() {
         return "JdbcStoreOptions{schema=" + schema + ", tablePrefix=" + tablePrefix + ", poolSize="
                 + (poolSize == 0 ? "default" : poolSize) + ", migrate=" + migrate + ", databaseClock=" + databaseClock
-                + ", listen=" + listen + "}";
+                + ", listen=" + listen + ", connectTimeout=" + connectTimeout + ", socketTimeout=" + socketTimeout
+                + ", statementTimeout=" + statementTimeout + ", poolTimeout=" + poolTimeout + "}";
     }
 
     /**
@@ -149,6 +222,10 @@ public final class JdbcStoreOptions {
         private boolean migrate = true;
         private boolean databaseClock = true;
         private boolean listen = true;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration socketTimeout = DEFAULT_SOCKET_TIMEOUT;
+        private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
+        private Duration poolTimeout = DEFAULT_POOL_TIMEOUT;
 
         private Builder() {
         }
@@ -249,11 +326,78 @@ public final class JdbcStoreOptions {
         }
 
         /**
-         * The options. Every value was checked when set and no combination of valid values
-         * conflicts, so this never throws.
+         * How long opening a PostgreSQL connection may take. Default 10 s; rounded up to whole
+         * seconds (the driver's unit). Ignored for SQLite.
+         *
+         * @throws IllegalArgumentException unless between 1 s and 1 h
+         */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = timeout("connectTimeout", connectTimeout, false, Duration.ofSeconds(1));
+            return this;
+        }
+
+        /**
+         * How long a read from a PostgreSQL connection may wait for the server; {@link Duration#ZERO}
+         * for no limit. Default 60 s; rounded up to whole seconds. Ignored for SQLite.
+         *
+         * @throws IllegalArgumentException unless zero or between 1 s and 1 h
+         */
+        public Builder socketTimeout(Duration socketTimeout) {
+            this.socketTimeout = timeout("socketTimeout", socketTimeout, true, Duration.ofSeconds(1));
+            return this;
+        }
+
+        /**
+         * How long the PostgreSQL server lets one statement run; {@link Duration#ZERO} for no limit.
+         * Default 30 s; whole milliseconds. Ignored for SQLite.
+         *
+         * @throws IllegalArgumentException unless zero or between 1 ms and 1 h
+         */
+        public Builder statementTimeout(Duration statementTimeout) {
+            this.statementTimeout = timeout("statementTimeout", statementTimeout, true, Duration.ofMillis(1));
+            return this;
+        }
+
+        /**
+         * How long a caller waits for a connection from the store's pools. Default 5 s.
+         *
+         * @throws IllegalArgumentException unless between 250 ms (HikariCP's least) and 1 h
+         */
+        public Builder poolTimeout(Duration poolTimeout) {
+            this.poolTimeout = timeout("poolTimeout", poolTimeout, false, Duration.ofMillis(250));
+            return this;
+        }
+
+        /**
+         * The options.
+         *
+         * @throws IllegalStateException if a non-zero {@linkplain #socketTimeout(Duration) socket timeout}
+         *                               is not longer than a non-zero
+         *                               {@linkplain #statementTimeout(Duration) statement timeout} (the
+         *                               connection would be dropped before the server cancels the
+         *                               statement)
          */
         public JdbcStoreOptions build() {
+            if (!socketTimeout.isZero() && !statementTimeout.isZero()
+                    && socketTimeout.compareTo(statementTimeout) <= 0) {
+                throw new IllegalStateException("socketTimeout (" + socketTimeout + ") must be longer than statementTimeout ("
+                        + statementTimeout + "), or either must be zero");
+            }
             return new JdbcStoreOptions(this);
+        }
+
+        private static Duration timeout(String name, Duration value, boolean zeroAllowed, Duration least) {
+            if (value == null) {
+                throw new IllegalArgumentException(name + " must not be null");
+            }
+            if (zeroAllowed && value.isZero()) {
+                return value;
+            }
+            if (value.compareTo(least) < 0 || value.compareTo(MAX_TIMEOUT) > 0) {
+                throw new IllegalArgumentException(name + " must be " + (zeroAllowed ? "zero or " : "") + "between "
+                        + least + " and " + MAX_TIMEOUT + ", got " + value);
+            }
+            return value;
         }
 
         private static String quoted(String value) {

@@ -78,4 +78,44 @@ class JdbcStoreOptionsTest {
         assertThatThrownBy(() -> b.tablePrefix("Bad")).isInstanceOf(IllegalArgumentException.class);
         assertThat(b.build().tablePrefix()).isEqualTo("good_");
     }
+
+    @Test
+    void timeoutsHaveDocumentedDefaultsAndAreKeptByToBuilder() {
+        JdbcStoreOptions o = JdbcStoreOptions.defaults();
+        assertThat(o.connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(o.socketTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));
+        assertThat(o.statementTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(o.poolTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+        JdbcStoreOptions t = JdbcStoreOptions.builder().connectTimeout(java.time.Duration.ofSeconds(2))
+                .socketTimeout(java.time.Duration.ZERO).statementTimeout(java.time.Duration.ofMillis(1500))
+                .poolTimeout(java.time.Duration.ofMillis(250)).build();
+        assertThat(t.toBuilder().build()).isEqualTo(t).isNotEqualTo(o);
+        assertThat(t.toString()).contains("connectTimeout=PT2S", "socketTimeout=PT0S", "statementTimeout=PT1.5S",
+                "poolTimeout=PT0.25S");
+    }
+
+    @Test
+    void timeoutsRefuseValuesOutOfRangeNamingTheOptionAndTheRule() {
+        assertThatThrownBy(() -> JdbcStoreOptions.builder().connectTimeout(java.time.Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("connectTimeout must be between PT1S and PT1H, got PT0S");
+        assertThatThrownBy(() -> JdbcStoreOptions.builder().socketTimeout(java.time.Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("socketTimeout must be zero or between");
+        assertThatThrownBy(() -> JdbcStoreOptions.builder().statementTimeout(java.time.Duration.ofHours(2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("statementTimeout").hasMessageContaining("PT2H");
+        assertThatThrownBy(() -> JdbcStoreOptions.builder().poolTimeout(java.time.Duration.ofMillis(100)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("poolTimeout must be between PT0.25S and PT1H, got PT0.1S");
+        assertThatThrownBy(() -> JdbcStoreOptions.builder().poolTimeout(null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("poolTimeout must not be null");
+    }
+
+    @Test
+    void aSocketTimeoutNotLongerThanTheStatementTimeoutIsRefusedAtBuild() {
+        JdbcStoreOptions.Builder b = JdbcStoreOptions.builder().socketTimeout(java.time.Duration.ofSeconds(30));
+        assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class)
+                .hasMessage("socketTimeout (PT30S) must be longer than statementTimeout (PT30S), or either must be zero");
+        assertThat(b.statementTimeout(java.time.Duration.ZERO).build().socketTimeout())
+                .isEqualTo(java.time.Duration.ofSeconds(30));
+    }
 }

@@ -14,7 +14,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Connections and transactions. On a single-writer database (SQLite) every write transaction
  * holds one lock, so writes from several threads queue in Java instead of failing as busy.
- * Thread-safe.
+ * {@link #on(DataSource)} gives the same over other connections (the scheduler's own pool),
+ * sharing that lock. Thread-safe.
  */
 final class Database {
 
@@ -37,6 +38,24 @@ final class Database {
         // A single-writer database (SQLite) prepares statements in process, at a cost on each call:
         // keep them prepared per connection. PostgreSQL's driver caches them per connection itself.
         this.jdbc = new Jdbc(singleWriter);
+    }
+
+    private Database(Database base, DataSource dataSource) {
+        this.dataSource = dataSource;
+        this.dialect = base.dialect;
+        this.settings = base.settings;
+        this.writeLock = base.writeLock;
+        this.jdbc = base.jdbc;
+    }
+
+    /** The same database through connections from {@code other}, sharing the write lock and statements. */
+    public Database on(DataSource other) {
+        return new Database(this, other);
+    }
+
+    /** A DSL context on {@code c}, for work on a connection held elsewhere. */
+    public DSLContext using(Connection c) {
+        return DSL.using(c, dialect, settings);
     }
 
     /** Runs the hot paths' statements. */

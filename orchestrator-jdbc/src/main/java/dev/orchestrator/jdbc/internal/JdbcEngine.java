@@ -46,11 +46,19 @@ import java.util.Optional;
 public final class JdbcEngine implements Store {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcEngine.class);
+    /** The time limit of a heartbeat called without one. */
+    private static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
 
     /** Whether the last claim found nothing; only the scheduler loop claims, so no race matters. */
     private volatile boolean lastClaimEmpty;
+    /** The host's calls: triggers, listings, reads. */
     private final Database db;
+    /** The scheduler's calls, on a pool of their own: host reads never take these connections. */
+    private final Database sched;
     private final HikariDataSource ownedPool;
+    private final HikariDataSource schedulerPool;
+    /** Heartbeats on PostgreSQL: one held connection, apart from both pools; null on SQLite. */
+    private final HeartbeatLane heartbeats;
     private final WorkflowQueries workflows;
     private final RunQueries runs;
     private final RunCreator runCreator;
@@ -75,11 +83,16 @@ public final class JdbcEngine implements Store {
     /** The URL this store was opened with; {@code null} when opened on a host's DataSource. */
     private volatile String openedUrl;
 
-    private JdbcEngine(DataSource dataSource, HikariDataSource ownedPool, Dialect dialect, JdbcStoreOptions options) {
+    private JdbcEngine(DataSource dataSource, HikariDataSource ownedPool, HikariDataSource schedulerPool,
+                       HeartbeatLane.Opener heartbeatConnections, Dialect dialect, JdbcStoreOptions options) {
         this.ownedPool = ownedPool;
+        this.schedulerPool = schedulerPool;
         DialectSupport support = dialect == Dialect.SQLITE ? new SqliteSupport()
                 : new PostgresSupport(options.schema(), options.databaseClock());
         this.db = new Database(dataSource, support.sqlDialect(), support.singleWriter());
+        this.sched = db.on(schedulerPool);
+        // SQLite is local and its writes queue behind one lock anyway: heartbeats go with the scheduler's.
+        this.heartbeats = dialect == Dialect.POSTGRESQL ? new HeartbeatLane(heartbeatConnections) : null;
         Tables tables = new Tables(support.schema(), options.tablePrefix());
         this.schema = options.schema();
         this.tablePrefix = options.tablePrefix();
@@ -108,15 +121,27 @@ public final class JdbcEngine implements Store {
      * @throws IllegalStateException if the database cannot be reached or migrated
      */
     public static JdbcEngine open(String jdbcUrl, Dialect dialect, JdbcStoreOptions options) {
-        HikariDataSource pool = Pools.open(jdbcUrl, dialect, options.poolSize(dialect));
+        HikariDataSource pool = Pools.open(jdbcUrl, dialect, options.poolSize(dialect), options, "host");
+        HikariDataSource scheduler = null;
         try {
-            JdbcEngine engine = start(pool, pool, dialect, options);
+            scheduler = Pools.open(jdbcUrl, dialect, Pools.SCHEDULER_CONNECTIONS, options, "scheduler");
+            JdbcEngine engine = start(pool, pool, scheduler, timeout -> {
+                java.util.Properties p = Pools.postgresProperties(options);
+                // Connecting must not outlast the heartbeat's time limit either.
+                String connect = Long.toString(Math.min(Pools.seconds(options.connectTimeout()), Pools.seconds(timeout)));
+                p.setProperty("connectTimeout", connect);
+                p.setProperty("loginTimeout", connect);
+                return DriverManager.getConnection(jdbcUrl, p);
+            }, dialect, options);
             engine.listenConnections = () -> DriverManager.getConnection(jdbcUrl); // not one of the pool's
             engine.openedUrl = jdbcUrl;
-            LOG.info("Opened {} store at {} with {}, pool size {}", dialect, Pools.redact(jdbcUrl), options,
-                    options.poolSize(dialect));
+            LOG.info("Opened {} store at {} with {}, pool size {} (and {} for the scheduler)", dialect,
+                    Pools.redact(jdbcUrl), options, options.poolSize(dialect), Pools.SCHEDULER_CONNECTIONS);
             return engine;
         } catch (RuntimeException e) {
+            if (scheduler != null) {
+                scheduler.close();
+            }
             pool.close();
             throw e;
         }
@@ -128,12 +153,21 @@ public final class JdbcEngine implements Store {
      * @throws IllegalStateException if the database cannot be reached or migrated
      */
     public static JdbcEngine open(DataSource dataSource, Dialect dialect, JdbcStoreOptions options) {
-        JdbcEngine engine = start(dataSource, null, dialect, options);
-        LOG.info("Opened {} store on a given DataSource with {}", dialect, options);
-        return engine;
+        // The scheduler's connections are taken from the given pool once and kept (reserved).
+        HikariDataSource reserved = Pools.reserve(dataSource, dialect, Pools.SCHEDULER_CONNECTIONS, options);
+        try {
+            JdbcEngine engine = start(dataSource, null, reserved, timeout -> dataSource.getConnection(), dialect, options);
+            LOG.info("Opened {} store on a given DataSource with {}; {} of its connections reserved for the scheduler",
+                    dialect, options, Pools.SCHEDULER_CONNECTIONS);
+            return engine;
+        } catch (RuntimeException e) {
+            reserved.close();
+            throw e;
+        }
     }
 
-    private static JdbcEngine start(DataSource ds, HikariDataSource pool, Dialect dialect, JdbcStoreOptions options) {
+    private static JdbcEngine start(DataSource ds, HikariDataSource pool, HikariDataSource scheduler,
+                                    HeartbeatLane.Opener heartbeatConnections, Dialect dialect, JdbcStoreOptions options) {
         if (options.migrate()) {
             try {
                 int ran = Migrations.migrate(ds, dialect, dialect == Dialect.POSTGRESQL ? options.schema() : null,
@@ -145,7 +179,7 @@ public final class JdbcEngine implements Store {
                 throw new IllegalStateException("cannot migrate the " + dialect + " store: " + e.getMessage(), e);
             }
         }
-        return new JdbcEngine(ds, pool, dialect, options);
+        return new JdbcEngine(ds, pool, scheduler, heartbeatConnections, dialect, options);
     }
 
     @Override
@@ -182,7 +216,7 @@ public final class JdbcEngine implements Store {
 
     @Override
     public Optional<WorkflowRow> findWorkflowVersion(long versionId) {
-        return versionNames.rememberFound(db.read("findWorkflowVersion", (ctx, c) -> workflows.findVersion(ctx, versionId)));
+        return versionNames.rememberFound(sched.read("findWorkflowVersion", (ctx, c) -> workflows.findVersion(ctx, versionId)));
     }
 
     @Override
@@ -278,10 +312,10 @@ public final class JdbcEngine implements Store {
         long at = Millis.required(now, "now");
         // After an empty claim (an idle node polling), look with one read before opening a write
         // transaction: an idle poll then costs one statement.
-        if (lastClaimEmpty && !db.read("claimReady", (ctx, c) -> claims.anyReady(c, types, at))) {
+        if (lastClaimEmpty && !sched.read("claimReady", (ctx, c) -> claims.anyReady(c, types, at))) {
             return List.of();
         }
-        List<ClaimedTask> claimed = db.write("claimReady", (ctx, c) -> {
+        List<ClaimedTask> claimed = sched.write("claimReady", (ctx, c) -> {
             List<ClaimedTask> got = claims.claim(ctx, c, nodeId, types, limit, startable, at);
             notifier.flush(ctx, c);
             return got;
@@ -317,7 +351,7 @@ public final class JdbcEngine implements Store {
         List<String> types = ClaimQueries.typeKey(executorTypes);
         requireText(nodeId, "nodeId");
         long at = Millis.required(now, "now");
-        WriteAndClaim result = db.write("applyUpdatesAndClaim", (ctx, c) -> {
+        WriteAndClaim result = sched.write("applyUpdatesAndClaim", (ctx, c) -> {
             WriteAndClaim r = new WriteAndClaim(updates.apply(ctx, c, batch, at), claims.claim(ctx, c, nodeId, types, limit,
                     Math.max(0, startable), at));
             notifyRetries(ctx, c, batch);
@@ -335,7 +369,7 @@ public final class JdbcEngine implements Store {
         if (batch.isEmpty()) {
             return List.of();
         }
-        List<Long> ended = db.write("applyUpdates", (ctx, c) -> {
+        List<Long> ended = sched.write("applyUpdates", (ctx, c) -> {
             List<Long> e = updates.apply(ctx, c, batch, at);
             notifyRetries(ctx, c, batch);
             return e;
@@ -346,9 +380,24 @@ public final class JdbcEngine implements Store {
 
     @Override
     public boolean heartbeat(String nodeId, Instant now) {
+        return heartbeat(nodeId, now, DEFAULT_HEARTBEAT_TIMEOUT);
+    }
+
+    /**
+     * On PostgreSQL, on a connection of its own (see {@link HeartbeatLane}), each read from the
+     * server limited to {@code timeout}; on SQLite, with the scheduler's writes.
+     */
+    @Override
+    public boolean heartbeat(String nodeId, Instant now, Duration timeout) {
         requireText(nodeId, "nodeId");
         long at = Millis.required(now, "now");
-        return db.write("heartbeat", (ctx, c) -> nodes.heartbeat(ctx, nodeId, at));
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
+        if (heartbeats == null) {
+            return sched.write("heartbeat", (ctx, c) -> nodes.heartbeat(ctx, nodeId, at));
+        }
+        return heartbeats.write(sched, "heartbeat", timeout, (ctx, c) -> nodes.heartbeat(ctx, nodeId, at));
     }
 
     @Override
@@ -359,10 +408,10 @@ public final class JdbcEngine implements Store {
         }
         long leaseMillis = lease.toMillis();
         long at = Millis.required(now, "now");
-        if (!db.read("takeOverDeadNodes", (ctx, c) -> nodes.anythingDead(ctx, nodeId, leaseMillis, at))) {
+        if (!sched.read("takeOverDeadNodes", (ctx, c) -> nodes.anythingDead(ctx, nodeId, leaseMillis, at))) {
             return List.of();
         }
-        List<ClaimedTask> taken = db.write("takeOverDeadNodes", (ctx, c) -> nodes.takeOver(ctx, nodeId, leaseMillis, at));
+        List<ClaimedTask> taken = sched.write("takeOverDeadNodes", (ctx, c) -> nodes.takeOver(ctx, nodeId, leaseMillis, at));
         claims.limits().capacityFreed(); // released tasks, and a dead node's claims no longer count
         return taken;
     }
@@ -370,7 +419,7 @@ public final class JdbcEngine implements Store {
     @Override
     public List<ClaimedTask> inFlightOf(String nodeId) {
         requireText(nodeId, "nodeId");
-        return db.read("inFlightOf", (ctx, c) -> nodes.inFlightOf(ctx, nodeId));
+        return sched.read("inFlightOf", (ctx, c) -> nodes.inFlightOf(ctx, nodeId));
     }
 
     @Override
@@ -400,7 +449,7 @@ public final class JdbcEngine implements Store {
     @Override
     public Map<Long, Integer> cancelRequested(String nodeId) {
         requireText(nodeId, "nodeId");
-        return db.read("cancelRequested", (ctx, c) -> control.cancelRequested(ctx, nodeId));
+        return sched.read("cancelRequested", (ctx, c) -> control.cancelRequested(ctx, nodeId));
     }
 
     @Override
@@ -460,7 +509,7 @@ public final class JdbcEngine implements Store {
         if (dialect != Dialect.SQLITE || lockedFile != null) {
             return;
         }
-        String url = db.read("acquireSchedulerLock", (ctx, c) -> c.getMetaData().getURL());
+        String url = sched.read("acquireSchedulerLock", (ctx, c) -> c.getMetaData().getURL());
         Path file = url == null ? null : SchedulerLock.databaseFile(url);
         if (file != null) {
             SchedulerLock.acquire(file, nodeId);
@@ -471,7 +520,7 @@ public final class JdbcEngine implements Store {
     @Override
     public void removeNode(String nodeId) {
         requireText(nodeId, "nodeId");
-        db.write("removeNode", (ctx, c) -> {
+        sched.write("removeNode", (ctx, c) -> {
             nodes.remove(ctx, nodeId);
             return null;
         });
@@ -569,20 +618,20 @@ public final class JdbcEngine implements Store {
             throw new IllegalArgumentException("limit must be at least 1, got " + limit);
         }
         long at = Millis.required(now, "now");
-        return db.read("dueSchedules", (ctx, c) -> schedules.due(ctx, at, limit));
+        return sched.read("dueSchedules", (ctx, c) -> schedules.due(ctx, at, limit));
     }
 
     @Override
     public boolean advanceSchedule(String name, Instant expectedNextFire, Instant newNextFire, Instant lastFireAt,
                                    Long lastRunId) {
         requireText(name, "name");
-        return db.write("advanceSchedule", (ctx, c) -> schedules.advance(ctx, name, Millis.of(expectedNextFire),
+        return sched.write("advanceSchedule", (ctx, c) -> schedules.advance(ctx, name, Millis.of(expectedNextFire),
                 Millis.of(newNextFire), Millis.of(lastFireAt), lastRunId));
     }
 
     @Override
     public Optional<Instant> nextScheduleFire() {
-        return db.read("nextScheduleFire", (ctx, c) -> schedules.nextFire(ctx));
+        return sched.read("nextScheduleFire", (ctx, c) -> schedules.nextFire(ctx));
     }
 
     /** Closes the connection pool this store created; a given {@code DataSource} stays open. */
@@ -593,7 +642,11 @@ public final class JdbcEngine implements Store {
             lockedFile = null;
             SchedulerLock.release(locked);
         }
+        if (heartbeats != null) {
+            heartbeats.close();
+        }
         db.close();
+        schedulerPool.close();
         if (ownedPool != null) {
             ownedPool.close();
         }

@@ -6,7 +6,6 @@ import dev.orchestrator.WorkflowSpec;
 import dev.orchestrator.jdbc.JdbcStore;
 import dev.orchestrator.jdbc.JdbcStoreOptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,14 +63,10 @@ class DatabaseOutageFaultTest extends FaultCase {
 
     /** Case: PostgreSQL unreachable for half a lease (cut, black hole, terminated sessions). */
     @Test
-    // Not in the default build: it fails today. During the cut the scheduler thread waits inside the
-    // connection pool's getConnection (HikariCP retries up to its 30 s connectionTimeout), and the
-    // heartbeat runs on that same thread, so the lease lapses and the node fences itself.
-    // Run it with -Dfaults.all=true.
-    @EnabledIfSystemProperty(named = "faults.all", matches = "true")
     void anOutageOfHalfALeaseLosesNothingAndRerunsNothing() throws Exception {
         long t0 = System.nanoTime();
-        String[] cmd = records.command(0, "0.5");
+        // Work enough that both nodes still run tasks after the second fault (tasks of 1 s, 16 slots).
+        String[] cmd = records.command(0, "1");
         client.register(WorkflowSpec.of("steady", StepSpec.process("work", cmd[0], cmd[1], cmd[2], cmd[3]).tasks(60)));
         TcpProxy proxy = proxy();
         Orchestrator a = node("a", store(proxy.jdbcUrl()), HALF_CASE_LEASE_MS);
@@ -79,7 +74,7 @@ class DatabaseOutageFaultTest extends FaultCase {
         a.start();
         b.start();
         List<Long> runs = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 4; i++) {
             runs.add(client.trigger("steady").id());
         }
         long half = HALF_CASE_LEASE_MS / 2;
@@ -93,7 +88,13 @@ class DatabaseOutageFaultTest extends FaultCase {
         hold(half);
         proxy.restore();
         long afterHole = records.ended();
-        Faults.await("progress after the black hole", Duration.ofSeconds(30), () -> records.ended() >= afterHole + 16);
+        try {
+            Faults.await("progress after the black hole", Duration.ofSeconds(30), () -> records.ended() >= afterHole + 16);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; ended " + records.ended() + "; tasks by owner and status "
+                    + Faults.query("SELECT owner, status, count(*) FROM " + table("tasks") + " GROUP BY 1, 2") + "; a "
+                    + a.nodeStatus() + "; b " + b.nodeStatus(), e);
+        }
         int terminated = terminateSessions(proxy);
         awaitSucceeded(runs, Duration.ofSeconds(60));
         long lost = count(table("attempts") + " WHERE outcome = 'LOST'");
@@ -126,11 +127,20 @@ class DatabaseOutageFaultTest extends FaultCase {
         TcpProxy proxy = proxy();
         Orchestrator a = node("a", store(proxy.jdbcUrl()));
         Orchestrator b = node("b", store(Faults.PG_URL));
+        // a first, holding its lease: otherwise b (not behind the proxy) may claim all 16 before a can.
         a.start();
-        b.start();
+        Faults.await("a holds its lease", Duration.ofSeconds(30), () -> a.nodeStatus().leaseHeld());
         long run = client.trigger("long").id();
-        Faults.await("a runs tasks", Duration.ofSeconds(30),
-                () -> count(table("tasks") + " WHERE owner LIKE 'a%' AND status = 'RUNNING'") >= 4);
+        Faults.await("a claims", Duration.ofSeconds(30), () -> count(table("tasks") + " WHERE owner LIKE 'a%'") > 0);
+        b.start();
+        try {
+            Faults.await("a runs tasks", Duration.ofSeconds(30),
+                    () -> count(table("tasks") + " WHERE owner LIKE 'a%' AND status = 'RUNNING'") >= 4);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; tasks by owner and status " + Faults.query("SELECT owner, status, "
+                    + "count(*) FROM " + table("tasks") + " GROUP BY 1, 2") + "; a " + a.nodeStatus() + "; b "
+                    + b.nodeStatus(), e);
+        }
         List<Integer> onA = Faults.query("SELECT task_index FROM " + table("tasks") + " WHERE owner LIKE 'a%'").stream()
                 .map(r -> Integer.parseInt(r.getFirst())).toList();
         long cutAt = System.nanoTime();

@@ -31,11 +31,12 @@ class FreezeFaultTest extends FaultCase {
         long t0 = System.nanoTime();
         String[] cmd = records.command(0, "4");
         client.register(WorkflowSpec.of("frozen", StepSpec.process("work", cmd[0], cmd[1], cmd[2], cmd[3]).tasks(16)));
-        Faults.Node a = node("a", Faults.PG_URL, "concurrency=8");
-        Faults.Node b = node("b", Faults.PG_URL, "concurrency=16");
-        a.awaitReady();
-        b.awaitReady();
+        // a claims first (b, started beside it, could claim all 16 before a holds its lease), and runs
+        // them 4 at a time, so it still runs tasks once b has started.
+        Faults.Node a = node("a", Faults.PG_URL, "concurrency=4").awaitReady();
         long run = client.trigger("frozen").id();
+        Faults.await("a claims", Duration.ofSeconds(30), () -> count(table("tasks") + " WHERE owner LIKE 'a%'") > 0);
+        Faults.Node b = node("b", Faults.PG_URL, "concurrency=16").awaitReady();
         List<Long> aPids = new ArrayList<>();
         Faults.await("a runs at least 4 task processes", Duration.ofSeconds(30), () -> {
             aPids.clear();
