@@ -291,7 +291,9 @@ class OrchestratorAutoConfigurationTest {
                     Health up = health.health(true);
                     assertThat(up.getStatus()).isEqualTo(Status.UP);
                     assertThat(up.getDetails()).containsEntry("workflows", 1).containsEntry("nodeId", "health-node")
-                            .containsEntry("mode", "scheduler").containsEntry("scheduler", "running");
+                            .containsEntry("mode", "scheduler").containsEntry("scheduler", "running")
+                            .containsEntry("fenced", false).containsEntry("schedulerLoopAlive", true)
+                            .containsEntry("heartbeatThreadAlive", true).containsKey("heartbeatAgeMillis");
 
                     Info.Builder info = new Info.Builder();
                     context.getBean(OrchestratorInfoContributor.class).contribute(info);

@@ -97,7 +97,8 @@ class PostgresAutoConfigurationTest {
                 .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
                         OrchestratorAutoConfiguration.class))
                 .withPropertyValues("spring.datasource.url=" + url, "orchestrator.store.schema=" + storeSchema,
-                        "spring.datasource.hikari.maximum-pool-size=4")
+                        // The documented minimum: 4 connections kept by the orchestrator, 2 for everything else.
+                        "spring.datasource.hikari.maximum-pool-size=6")
                 .withBean("hello", WorkflowSpec.class,
                         () -> WorkflowSpec.of("hello", StepSpec.process("ok", "/bin/true").tasks(4)))
                 .run(context -> {
