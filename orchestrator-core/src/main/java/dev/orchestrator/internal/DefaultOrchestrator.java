@@ -13,23 +13,17 @@ import dev.orchestrator.RunPage;
 import dev.orchestrator.RunQuery;
 import dev.orchestrator.ScheduleInfo;
 import dev.orchestrator.ScheduleSpec;
-import dev.orchestrator.StepSpec;
 import dev.orchestrator.TaskInfo;
 import dev.orchestrator.TriggerOptions;
 import dev.orchestrator.WorkflowInfo;
 import dev.orchestrator.WorkflowSpec;
 import dev.orchestrator.spi.CancelOutcome;
-import dev.orchestrator.spi.CreatedRun;
-import dev.orchestrator.spi.NewRun;
-import dev.orchestrator.spi.NewStep;
 import dev.orchestrator.spi.RunFilter;
 import dev.orchestrator.spi.RunRow;
-import dev.orchestrator.spi.ScheduleRow;
 import dev.orchestrator.spi.Store;
 import dev.orchestrator.spi.StoreProvider;
 import dev.orchestrator.spi.TaskFilter;
 import dev.orchestrator.spi.TaskRow;
-import dev.orchestrator.spi.TriggerTarget;
 import dev.orchestrator.spi.WorkflowRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,12 +31,14 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 
-/** The {@link Orchestrator} behind {@code Orchestrator.builder().build()}. */
+/**
+ * The {@link Orchestrator} behind {@code Orchestrator.builder().build()}: its lifecycle, reads and
+ * run control. Registering and triggering are {@link Triggers}', schedules {@link Schedules}'.
+ */
 final class DefaultOrchestrator implements Orchestrator {
 
     private static final Logger log = LoggerFactory.getLogger(Orchestrator.class);
@@ -58,6 +54,8 @@ final class DefaultOrchestrator implements Orchestrator {
     private final Scheduler scheduler;
     private final Pruner pruner;
     private final ScheduleFirer firer;
+    private final Triggers triggers;
+    private final Schedules schedules;
     private volatile State state = State.NEW;
 
     DefaultOrchestrator(OrchestratorConfig config) {
@@ -70,6 +68,8 @@ final class DefaultOrchestrator implements Orchestrator {
         this.scheduler = new Scheduler(config, store, executors, specs, waiters);
         this.pruner = config.retention() == null ? null : new Pruner(store, executors, config.retention(), config.clock());
         this.firer = new ScheduleFirer(store, this::trigger, config.maxPollInterval());
+        this.triggers = new Triggers(config, store, executors, specs, scheduler, waiters, this);
+        this.schedules = new Schedules(config, store, firer, scheduler);
         scheduler.fireSchedules(firer);
     }
 
@@ -104,73 +104,14 @@ final class DefaultOrchestrator implements Orchestrator {
     public WorkflowInfo register(WorkflowSpec spec) {
         Objects.requireNonNull(spec, "spec");
         checkOpen();
-        for (StepSpec step : spec.steps()) {
-            try {
-                executors.get(step.executor()).validate(step.job());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("step '" + step.name() + "': " + e.getMessage(), e);
-            }
-        }
-        WorkflowRow row = store.saveWorkflow(spec.name(), SpecCodec.toJson(spec), config.clock().instant());
-        return new WorkflowInfo(row.name(), row.version(), row.versionId(), specs.remember(row), row.createdAt());
+        return triggers.register(spec);
     }
 
     @Override
     public RunHandle trigger(String workflow, TriggerOptions options) {
         Objects.requireNonNull(options, "options");
         checkOpen();
-        if (workflow == null || workflow.isBlank()) {
-            throw new IllegalArgumentException("workflow must not be blank");
-        }
-        // One read where the store can: the version to run and whether the workflow is paused.
-        TriggerTarget target = store.findTriggerTarget(workflow)
-                .orElseThrow(() -> new IllegalArgumentException("workflow '" + workflow + "' is not registered"));
-        WorkflowRow row = target.workflow();
-        if (target.paused()) {
-            throw new IllegalStateException("workflow '" + workflow + "' is paused; resume it to trigger runs");
-        }
-        Map<String, String> params = options.parameters();
-        if (options.rerunOf() != null) {
-            RunRow earlier = store.findRun(options.rerunOf()).orElseThrow(() ->
-                    new IllegalArgumentException("rerunOf: run " + options.rerunOf() + " does not exist"));
-            Map<String, String> merged = new java.util.HashMap<>(earlier.params());
-            merged.putAll(options.parameters());
-            params = merged;
-        }
-        WorkflowSpec spec = specs.remember(row);
-        checkParameters(spec, params);
-        List<NewStep> steps = new ArrayList<>(spec.steps().size());
-        for (StepSpec s : spec.steps()) {
-            steps.add(new NewStep(s.name(), s.taskCount(), s.dependsOn().stream().map(spec::stepIndex).toList(),
-                    s.executor(), s.maxConcurrentTasks()));
-        }
-        // A REFUSE limit is checked by the store in the run's own transaction (ConcurrencyLimitException).
-        CreatedRun created = store.createRun(new NewRun(row.versionId(), options.triggeredBy(),
-                params, options.idempotencyKey(), steps, spec.maxConcurrentRuns(), spec.concurrencyPolicy()),
-                config.clock().instant());
-        if (created.created()) {
-            scheduler.requestClaim();
-        }
-        return new DefaultRunHandle(created.run().id(), created.created(), this, waiters);
-    }
-
-    /**
-     * Lets each step's executor refuse parameters its tasks could not start with, before anything
-     * is written. A type this node cannot serve (a mixed fleet) is left to the nodes that can.
-     */
-    private void checkParameters(WorkflowSpec spec, Map<String, String> params) {
-        java.util.Set<String> known = executors.knownTypes();
-        for (StepSpec step : spec.steps()) {
-            if (!known.contains(step.executor())) {
-                continue;
-            }
-            try {
-                executors.get(step.executor()).validateParameters(step.job(), params);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("parameters: step '" + step.name() + "' (" + step.executor()
-                        + "): " + e.getMessage(), e);
-            }
-        }
+        return triggers.trigger(workflow, options);
     }
 
     @Override
@@ -322,92 +263,52 @@ final class DefaultOrchestrator implements Orchestrator {
                 a.finishedAt())).toList();
     }
 
-    // ---- schedules
+    // ---- schedules: see Schedules
 
     @Override
     public ScheduleInfo createSchedule(ScheduleSpec spec) {
         Objects.requireNonNull(spec, "spec");
         checkOpen();
-        if (store.findWorkflow(spec.workflow()).isEmpty()) {
-            throw new IllegalArgumentException("schedule '" + spec.name() + "': workflow '" + spec.workflow()
-                    + "' is not registered");
-        }
-        Instant now = config.clock().instant();
-        ScheduleRow row = store.createSchedule(new ScheduleRow(spec.name(), spec.workflow(), ScheduleCodec.toJson(spec),
-                false, spec.nextFireAfter(now), null, null, now));
-        schedulesChanged();
-        return toInfo(row);
+        return schedules.create(spec);
     }
 
     @Override
     public Optional<ScheduleInfo> schedule(String name) {
-        return store.findSchedule(name).map(DefaultOrchestrator::toInfo);
+        return schedules.find(name);
     }
 
     @Override
     public List<ScheduleInfo> schedules() {
-        return store.listSchedules().stream().map(DefaultOrchestrator::toInfo).toList();
+        return schedules.list();
     }
 
     @Override
     public boolean pauseSchedule(String name) {
         checkOpen();
-        Optional<ScheduleRow> row = store.findSchedule(name);
-        if (row.isEmpty()) {
-            return false;
-        }
-        if (!row.get().paused()) {
-            store.setSchedulePaused(name, true, null);
-            schedulesChanged();
-        }
-        return true;
+        return schedules.pause(name);
     }
 
     @Override
     public boolean resumeSchedule(String name) {
         checkOpen();
-        Optional<ScheduleRow> row = store.findSchedule(name);
-        if (row.isEmpty()) {
-            return false;
-        }
-        if (row.get().paused()) {
-            ScheduleSpec spec = ScheduleCodec.fromJson(row.get().specJson());
-            store.setSchedulePaused(name, false, spec.nextFireAfter(config.clock().instant()));
-            schedulesChanged();
-        }
-        return true;
+        return schedules.resume(name);
     }
 
     @Override
     public boolean deleteSchedule(String name) {
         checkOpen();
-        boolean existed = store.deleteSchedule(name);
-        schedulesChanged();
-        return existed;
+        return schedules.delete(name);
     }
 
     @Override
     public List<Instant> upcomingFires(String name, int count) {
-        ScheduleRow row = store.findSchedule(name)
-                .orElseThrow(() -> new IllegalArgumentException("schedule '" + name + "' does not exist"));
-        return ScheduleCodec.fromJson(row.specJson()).firesAfter(config.clock().instant(), count);
+        return schedules.upcomingFires(name, count);
     }
 
     @Override
     public int fireDueSchedules() {
         checkOpen();
         return firer.pass(config.clock().instant());
-    }
-
-    /** The loop reads the schedules again at its next tick. */
-    private void schedulesChanged() {
-        firer.changed();
-        scheduler.wakeUp();
-    }
-
-    private static ScheduleInfo toInfo(ScheduleRow r) {
-        return new ScheduleInfo(ScheduleCodec.fromJson(r.specJson()), r.paused(), r.nextFireAt(), r.lastFireAt(),
-                r.lastRunId(), r.createdAt());
     }
 
     @Override

@@ -21,13 +21,10 @@ import dev.orchestrator.spi.TaskUpdate;
 import dev.orchestrator.spi.TriggerTarget;
 import dev.orchestrator.spi.WorkflowRow;
 import dev.orchestrator.spi.WriteAndClaim;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.concurrent.Callable;
 import java.time.Instant;
 import java.util.Set;
@@ -41,39 +38,30 @@ import java.util.Optional;
  * The JDBC store's implementation, and the one way into this package from
  * {@link dev.orchestrator.jdbc.JdbcStore}: {@link #open(String, Dialect, JdbcStoreOptions)} and
  * {@link #open(DataSource, Dialect, JdbcStoreOptions)} migrate and wire the per-table classes,
- * which are all package-private. Thread-safe; on SQLite, write transactions are serialized here.
+ * which are all package-private. Holds the reads and listings, and hands each other call to the
+ * class that owns its group: {@link WorkflowStore} (workflows, run creation), {@link ClaimStore}
+ * (the scheduler's claims and writes), {@link NodeStore} (heartbeats, take-over, the scheduler
+ * lock), {@link ControlStore} (cancel, retry, prune, pause) and {@link ScheduleStore}; opening is
+ * {@link EngineOpener}'s. Thread-safe; on SQLite, write transactions are serialized here.
  */
 public final class JdbcEngine implements Store {
 
-    private static final Logger LOG = LoggerFactory.getLogger(JdbcEngine.class);
-    /** The time limit of a heartbeat called without one. */
-    private static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
-
-    /** Whether the last claim found nothing; only the scheduler loop claims, so no race matters. */
-    private volatile boolean lastClaimEmpty;
     /** The host's calls: triggers, listings, reads. */
     private final Database db;
     /** The scheduler's calls, on a pool of their own: host reads never take these connections. */
     private final Database sched;
     private final HikariDataSource ownedPool;
     private final HikariDataSource schedulerPool;
-    /** Heartbeats on PostgreSQL: one held connection, apart from both pools; null on SQLite. */
-    private final HeartbeatLane heartbeats;
-    private final WorkflowQueries workflows;
     private final RunQueries runs;
-    private final RunCreator runCreator;
-    private final VersionNames versionNames = new VersionNames();
     private final TaskQueries tasks;
     private final ClaimQueries claims;
-    private final UpdateApplier updates;
-    private final NodeQueries nodes;
-    private final RunControl control;
-    private final Dialect dialect;
-    /** The SQLite file this store schedules, once {@link #acquireSchedulerLock} took its lock. */
-    private volatile Path lockedFile;
     private final ListingQueries listings;
-    private final ScheduleQueries schedules;
     private final WakeNotifier notifier;
+    private final WorkflowStore workflows;
+    private final ClaimStore claiming;
+    private final ControlStore control;
+    private final NodeStore nodes;
+    private final ScheduleStore schedules;
     private final boolean listen;
     /** Opens the dedicated connection a started node listens on (PostgreSQL). */
     private volatile Callable<Connection> listenConnections;
@@ -83,8 +71,9 @@ public final class JdbcEngine implements Store {
     /** The URL this store was opened with; {@code null} when opened on a host's DataSource. */
     private volatile String openedUrl;
 
-    private JdbcEngine(DataSource dataSource, HikariDataSource ownedPool, HikariDataSource schedulerPool,
-                       HeartbeatLane.Opener heartbeatConnections, Dialect dialect, JdbcStoreOptions options) {
+    /** Wires the per-table classes; {@link EngineOpener} opens the pools and migrates first. */
+    JdbcEngine(DataSource dataSource, HikariDataSource ownedPool, HikariDataSource schedulerPool,
+               HeartbeatLane.Opener heartbeatConnections, Dialect dialect, JdbcStoreOptions options) {
         this.ownedPool = ownedPool;
         this.schedulerPool = schedulerPool;
         DialectSupport support = dialect == Dialect.SQLITE ? new SqliteSupport()
@@ -92,25 +81,27 @@ public final class JdbcEngine implements Store {
         this.db = new Database(dataSource, support.sqlDialect(), support.singleWriter());
         this.sched = db.on(schedulerPool);
         // SQLite is local and its writes queue behind one lock anyway: heartbeats go with the scheduler's.
-        this.heartbeats = dialect == Dialect.POSTGRESQL ? new HeartbeatLane(heartbeatConnections) : null;
+        HeartbeatLane heartbeats = dialect == Dialect.POSTGRESQL ? new HeartbeatLane(heartbeatConnections) : null;
         Tables tables = new Tables(support.schema(), options.tablePrefix());
         this.schema = options.schema();
         this.tablePrefix = options.tablePrefix();
         var renderer = db.renderer();
-        this.workflows = new WorkflowQueries(tables, renderer, db.jdbc());
+        VersionNames versionNames = new VersionNames();
         this.runs = new RunQueries(tables);
-        this.runCreator = new RunCreator(tables, runs, renderer, db.jdbc(), dialect == Dialect.POSTGRESQL, versionNames);
+        RunCreator runCreator = new RunCreator(tables, runs, renderer, db.jdbc(), dialect == Dialect.POSTGRESQL, versionNames);
         this.tasks = new TaskQueries(tables);
         TaskWriter writer = new TaskWriter(tables, support.binder(renderer, db.jdbc()));
         this.claims = new ClaimQueries(tables, support, renderer, db.jdbc(), writer);
         Releases releases = new Releases(tables);
-        this.updates = new UpdateApplier(tables, renderer, db.jdbc(), support, writer, releases);
-        this.nodes = new NodeQueries(tables, claims, support);
-        this.control = new RunControl(tables, updates);
-        this.dialect = dialect;
+        UpdateApplier updates = new UpdateApplier(tables, renderer, db.jdbc(), support, writer, releases);
+        this.nodes = new NodeStore(sched, heartbeats, new NodeQueries(tables, claims, support), claims, dialect);
         this.listings = new ListingQueries(tables);
-        this.schedules = new ScheduleQueries(tables);
         this.notifier = new WakeNotifier(support.schema(), options.tablePrefix(), dialect == Dialect.POSTGRESQL);
+        this.claiming = new ClaimStore(sched, claims, updates, notifier);
+        this.workflows = new WorkflowStore(db, sched, new WorkflowQueries(tables, renderer, db.jdbc()), runCreator,
+                versionNames, claims, claiming, notifier);
+        this.control = new ControlStore(db, sched, new RunControl(tables, updates), claims, notifier);
+        this.schedules = new ScheduleStore(db, sched, new ScheduleQueries(tables), notifier);
         this.listen = dialect == Dialect.POSTGRESQL && options.listen();
         this.listenConnections = dataSource::getConnection;
     }
@@ -121,30 +112,7 @@ public final class JdbcEngine implements Store {
      * @throws IllegalStateException if the database cannot be reached or migrated
      */
     public static JdbcEngine open(String jdbcUrl, Dialect dialect, JdbcStoreOptions options) {
-        HikariDataSource pool = Pools.open(jdbcUrl, dialect, options.poolSize(dialect), options, "host");
-        HikariDataSource scheduler = null;
-        try {
-            scheduler = Pools.open(jdbcUrl, dialect, Pools.SCHEDULER_CONNECTIONS, options, "scheduler");
-            JdbcEngine engine = start(pool, pool, scheduler, timeout -> {
-                java.util.Properties p = Pools.postgresProperties(options);
-                // Connecting must not outlast the heartbeat's time limit either.
-                String connect = Long.toString(Math.min(Pools.seconds(options.connectTimeout()), Pools.seconds(timeout)));
-                p.setProperty("connectTimeout", connect);
-                p.setProperty("loginTimeout", connect);
-                return DriverManager.getConnection(jdbcUrl, p);
-            }, dialect, options);
-            engine.listenConnections = () -> DriverManager.getConnection(jdbcUrl); // not one of the pool's
-            engine.openedUrl = jdbcUrl;
-            LOG.info("Opened {} store at {} with {}, pool size {} (and {} for the scheduler)", dialect,
-                    Pools.redact(jdbcUrl), options, options.poolSize(dialect), Pools.SCHEDULER_CONNECTIONS);
-            return engine;
-        } catch (RuntimeException e) {
-            if (scheduler != null) {
-                scheduler.close();
-            }
-            pool.close();
-            throw e;
-        }
+        return EngineOpener.open(jdbcUrl, dialect, options);
     }
 
     /**
@@ -153,106 +121,49 @@ public final class JdbcEngine implements Store {
      * @throws IllegalStateException if the database cannot be reached or migrated
      */
     public static JdbcEngine open(DataSource dataSource, Dialect dialect, JdbcStoreOptions options) {
-        // The scheduler's connections are taken from the given pool once and kept (reserved).
-        HikariDataSource reserved = Pools.reserve(dataSource, dialect, Pools.SCHEDULER_CONNECTIONS, options);
-        try {
-            JdbcEngine engine = start(dataSource, null, reserved, timeout -> dataSource.getConnection(), dialect, options);
-            LOG.info("Opened {} store on a given DataSource with {}; {} of its connections reserved for the scheduler",
-                    dialect, options, Pools.SCHEDULER_CONNECTIONS);
-            return engine;
-        } catch (RuntimeException e) {
-            reserved.close();
-            throw e;
-        }
+        return EngineOpener.open(dataSource, dialect, options);
     }
 
-    private static JdbcEngine start(DataSource ds, HikariDataSource pool, HikariDataSource scheduler,
-                                    HeartbeatLane.Opener heartbeatConnections, Dialect dialect, JdbcStoreOptions options) {
-        if (options.migrate()) {
-            try {
-                int ran = Migrations.migrate(ds, dialect, dialect == Dialect.POSTGRESQL ? options.schema() : null,
-                        options.tablePrefix());
-                if (ran > 0) {
-                    LOG.info("Applied {} schema migration(s) to the {} store", ran, dialect);
-                }
-            } catch (RuntimeException e) {
-                throw new IllegalStateException("cannot migrate the " + dialect + " store: " + e.getMessage(), e);
-            }
-        }
-        return new JdbcEngine(ds, pool, scheduler, heartbeatConnections, dialect, options);
+    /** Records the URL this store was opened at, and how to open its listening connection. */
+    void openedAt(String jdbcUrl, Callable<Connection> listenConnections) {
+        this.listenConnections = listenConnections;
+        this.openedUrl = jdbcUrl;
     }
 
     @Override
     public WorkflowRow saveWorkflow(String name, String specJson, Instant now) {
-        requireText(name, "name");
-        Objects.requireNonNull(specJson, "specJson must not be null");
-        long at = Millis.required(now, "now");
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return versionNames.remember(db.write("saveWorkflow", (ctx, c) -> workflows.save(ctx, name, specJson, at)));
-            } catch (IllegalStateException e) {
-                // Two nodes saved the same new version at once; the next try sees the winner's row.
-                if (attempt >= 3 || !Database.isUniqueViolation(e)) {
-                    throw e;
-                }
-            }
-        }
+        return workflows.saveWorkflow(name, specJson, now);
     }
 
     @Override
     public Optional<WorkflowRow> findWorkflow(String name) {
-        requireText(name, "name");
-        return versionNames.rememberFound(db.read("findWorkflow", (ctx, c) -> workflows.findLatest(ctx, name)));
+        return workflows.findWorkflow(name);
     }
 
     /** One read on a statement prepared once: the latest live version and the paused flag. */
     @Override
     public Optional<TriggerTarget> findTriggerTarget(String name) {
-        requireText(name, "name");
-        Optional<TriggerTarget> target = db.read("findTriggerTarget", (ctx, c) -> workflows.findTriggerTarget(c, name));
-        target.ifPresent(x -> versionNames.remember(x.workflow()));
-        return target;
+        return workflows.findTriggerTarget(name);
     }
 
     @Override
     public Optional<WorkflowRow> findWorkflowVersion(long versionId) {
-        return versionNames.rememberFound(sched.read("findWorkflowVersion", (ctx, c) -> workflows.findVersion(ctx, versionId)));
+        return workflows.findWorkflowVersion(versionId);
     }
 
     @Override
     public List<WorkflowRow> listWorkflows() {
-        return db.read("listWorkflows", (ctx, c) -> workflows.listLatest(ctx));
+        return workflows.listWorkflows();
     }
 
     @Override
     public boolean deleteWorkflow(String name, Instant now) {
-        requireText(name, "name");
-        long at = Millis.required(now, "now");
-        return db.write("deleteWorkflow", (ctx, c) -> workflows.delete(ctx, name, at));
+        return workflows.deleteWorkflow(name, now);
     }
 
     @Override
     public CreatedRun createRun(NewRun run, Instant now) {
-        RunCreator.validate(run);
-        long at = Millis.required(now, "now");
-        Work<CreatedRun> work = (ctx, c) -> {
-            CreatedRun r = runCreator.create(ctx, c, run, at, notifier.channel());
-            if (r.created() && run.limited()) {
-                WakeNotifier.limitsReady(ctx); // other nodes' claims look for limited work at once
-                notifier.flush(ctx, c);
-            }
-            return r;
-        };
-        // Without an idempotency key or limits, a run is one statement on PostgreSQL: no transaction needed.
-        CreatedRun created = runCreator.isOneStatement(run) ? db.writeOne("createRun", work)
-                : db.write("createRun", work);
-        if (created.created()) {
-            lastClaimEmpty = false; // the next claim finds work: no look-ahead read before it
-        }
-        if (created.created() && run.limited()) {
-            claims.limits().limitedWork();
-        }
-        return created;
+        return workflows.createRun(run, now);
     }
 
     @Override
@@ -294,201 +205,104 @@ public final class JdbcEngine implements Store {
 
     @Override
     public List<ClaimedTask> claimReady(String nodeId, int limit, Instant now) {
-        return claimReady(nodeId, null, limit, now);
+        return claiming.claimReady(nodeId, null, limit, now);
     }
 
     @Override
     public List<ClaimedTask> claimReady(String nodeId, Set<String> executorTypes, int limit, Instant now) {
-        return claimReady(nodeId, executorTypes, limit, limit, now);
-    }
-
-    private List<ClaimedTask> claimReady(String nodeId, Set<String> executorTypes, int limit, int startable,
-                                         Instant now) {
-        List<String> types = ClaimQueries.typeKey(executorTypes);
-        requireText(nodeId, "nodeId");
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
-        }
-        long at = Millis.required(now, "now");
-        // After an empty claim (an idle node polling), look with one read before opening a write
-        // transaction: an idle poll then costs one statement.
-        if (lastClaimEmpty && !sched.read("claimReady", (ctx, c) -> claims.anyReady(c, types, at))) {
-            return List.of();
-        }
-        List<ClaimedTask> claimed = sched.write("claimReady", (ctx, c) -> {
-            List<ClaimedTask> got = claims.claim(ctx, c, nodeId, types, limit, startable, at);
-            notifier.flush(ctx, c);
-            return got;
-        });
-        lastClaimEmpty = claimed.isEmpty();
-        return claimed;
+        return claiming.claimReady(nodeId, executorTypes, limit, now);
     }
 
     /** Both in one transaction: one commit for the scheduler's write and its next claim. */
     @Override
     public WriteAndClaim applyUpdatesAndClaim(List<TaskUpdate> batch, String nodeId, int limit, Instant now) {
-        return applyUpdatesAndClaim(batch, nodeId, null, limit, now);
+        return claiming.applyUpdatesAndClaim(batch, nodeId, null, limit, limit, now);
     }
 
     /** Both in one transaction: one commit for the scheduler's write and its next claim. */
     @Override
     public WriteAndClaim applyUpdatesAndClaim(List<TaskUpdate> batch, String nodeId, Set<String> executorTypes,
                                               int limit, Instant now) {
-        return applyUpdatesAndClaim(batch, nodeId, executorTypes, limit, limit, now);
+        return claiming.applyUpdatesAndClaim(batch, nodeId, executorTypes, limit, limit, now);
     }
 
     /** Both in one transaction: one commit for the scheduler's write and its next claim. */
     @Override
     public WriteAndClaim applyUpdatesAndClaim(List<TaskUpdate> batch, String nodeId, Set<String> executorTypes,
                                               int limit, int startable, Instant now) {
-        Objects.requireNonNull(batch, "updates must not be null");
-        if (batch.isEmpty() || limit < 1) {
-            List<Long> ended = batch.isEmpty() ? List.of() : applyUpdates(batch, now);
-            List<ClaimedTask> claimed = limit < 1 ? List.of()
-                    : claimReady(nodeId, executorTypes, limit, Math.max(0, startable), now);
-            return new WriteAndClaim(ended, claimed);
-        }
-        List<String> types = ClaimQueries.typeKey(executorTypes);
-        requireText(nodeId, "nodeId");
-        long at = Millis.required(now, "now");
-        WriteAndClaim result = sched.write("applyUpdatesAndClaim", (ctx, c) -> {
-            WriteAndClaim r = new WriteAndClaim(updates.apply(ctx, c, batch, at), claims.claim(ctx, c, nodeId, types, limit,
-                    Math.max(0, startable), at));
-            notifyRetries(ctx, c, batch);
-            return r;
-        });
-        claims.limits().written(batch);
-        lastClaimEmpty = result.claimed().isEmpty();
-        return result;
+        return claiming.applyUpdatesAndClaim(batch, nodeId, executorTypes, limit, startable, now);
     }
 
     @Override
     public List<Long> applyUpdates(List<TaskUpdate> batch, Instant now) {
-        Objects.requireNonNull(batch, "updates must not be null");
-        long at = Millis.required(now, "now");
-        if (batch.isEmpty()) {
-            return List.of();
-        }
-        List<Long> ended = sched.write("applyUpdates", (ctx, c) -> {
-            List<Long> e = updates.apply(ctx, c, batch, at);
-            notifyRetries(ctx, c, batch);
-            return e;
-        });
-        claims.limits().written(batch);
-        return ended;
+        return claiming.applyUpdates(batch, now);
     }
+
+    // ---- nodes: see NodeStore
 
     @Override
     public boolean heartbeat(String nodeId, Instant now) {
-        return heartbeat(nodeId, now, DEFAULT_HEARTBEAT_TIMEOUT);
+        return nodes.heartbeat(nodeId, now);
     }
 
-    /**
-     * On PostgreSQL, on a connection of its own (see {@link HeartbeatLane}), each read from the
-     * server limited to {@code timeout}; on SQLite, with the scheduler's writes.
-     */
     @Override
     public boolean heartbeat(String nodeId, Instant now, Duration timeout) {
-        requireText(nodeId, "nodeId");
-        long at = Millis.required(now, "now");
-        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
-        }
-        if (heartbeats == null) {
-            return sched.write("heartbeat", (ctx, c) -> nodes.heartbeat(ctx, nodeId, at));
-        }
-        return heartbeats.write(sched, "heartbeat", timeout, (ctx, c) -> nodes.heartbeat(ctx, nodeId, at));
+        return nodes.heartbeat(nodeId, now, timeout);
     }
 
     @Override
     public List<ClaimedTask> takeOverDeadNodes(String nodeId, Duration lease, Instant now) {
-        requireText(nodeId, "nodeId");
-        if (lease == null || lease.isNegative() || lease.isZero()) {
-            throw new IllegalArgumentException("lease must be positive, got " + lease);
-        }
-        long leaseMillis = lease.toMillis();
-        long at = Millis.required(now, "now");
-        if (!sched.read("takeOverDeadNodes", (ctx, c) -> nodes.anythingDead(ctx, nodeId, leaseMillis, at))) {
-            return List.of();
-        }
-        List<ClaimedTask> taken = sched.write("takeOverDeadNodes", (ctx, c) -> nodes.takeOver(ctx, nodeId, leaseMillis, at));
-        claims.limits().capacityFreed(); // released tasks, and a dead node's claims no longer count
-        return taken;
+        return nodes.takeOverDeadNodes(nodeId, lease, now);
     }
 
     @Override
     public List<ClaimedTask> inFlightOf(String nodeId) {
-        requireText(nodeId, "nodeId");
-        return sched.read("inFlightOf", (ctx, c) -> nodes.inFlightOf(ctx, nodeId));
+        return nodes.inFlightOf(nodeId);
+    }
+
+    @Override
+    public void acquireSchedulerLock(String nodeId) {
+        nodes.acquireSchedulerLock(nodeId);
+    }
+
+    @Override
+    public void removeNode(String nodeId) {
+        nodes.removeNode(nodeId);
     }
 
     @Override
     public CancelOutcome cancelRun(long runId, Instant now) {
-        long at = Millis.required(now, "now");
-        CancelOutcome outcome = db.write("cancelRun", (ctx, c) -> {
-            CancelOutcome o = control.cancelRun(ctx, c, runId, at);
-            notifier.cancelled(c); // owners of its running tasks look for the cancel at once
-            notifier.flush(ctx, c);
-            return o;
-        });
-        claims.limits().capacityFreed(); // a cancelled run no longer counts against maxConcurrentRuns
-        return outcome;
+        return control.cancelRun(runId, now);
     }
 
     @Override
     public CancelOutcome cancelTask(long taskId, Instant now) {
-        long at = Millis.required(now, "now");
-        return db.write("cancelTask", (ctx, c) -> {
-            CancelOutcome o = control.cancelTask(ctx, c, taskId, at);
-            notifier.cancelled(c);
-            notifier.flush(ctx, c);
-            return o;
-        });
+        return control.cancelTask(taskId, now);
     }
 
     @Override
     public Map<Long, Integer> cancelRequested(String nodeId) {
-        requireText(nodeId, "nodeId");
-        return sched.read("cancelRequested", (ctx, c) -> control.cancelRequested(ctx, nodeId));
+        return control.cancelRequested(nodeId);
     }
 
     @Override
     public int retryRun(long runId, Instant now) {
-        long at = Millis.required(now, "now");
-        int again = db.write("retryRun", (ctx, c) -> {
-            int n = control.retryRun(ctx, runId, at);
-            if (n > 0) {
-                WakeNotifier.readyNow(ctx);
-                notifier.flush(ctx, c);
-            }
-            return n;
-        });
-        if (again > 0) {
-            claims.limits().readyNow();
-        }
-        return again;
+        return control.retryRun(runId, now);
     }
 
     @Override
     public List<Long> pruneRuns(Instant finishedBefore, int limit) {
-        long before = Millis.required(finishedBefore, "finishedBefore");
-        if (limit < 1 || limit > 10_000) {
-            throw new IllegalArgumentException("limit must be between 1 and 10000, got " + limit);
-        }
-        return db.write("pruneRuns", (ctx, c) -> control.prune(ctx, before, limit));
+        return control.pruneRuns(finishedBefore, limit);
     }
 
     @Override
     public boolean setWorkflowPaused(String name, boolean paused, Instant now) {
-        requireText(name, "name");
-        long at = Millis.required(now, "now");
-        return db.write("setWorkflowPaused", (ctx, c) -> control.setPaused(ctx, name, paused, at));
+        return control.setWorkflowPaused(name, paused, now);
     }
 
     @Override
     public boolean isWorkflowPaused(String name) {
-        requireText(name, "name");
-        return db.read("isWorkflowPaused", (ctx, c) -> control.isPaused(ctx, name));
+        return control.isWorkflowPaused(name);
     }
 
     /** Beside a SQLite file, or a folder named after the database: see {@link StoreFiles}. */
@@ -501,44 +315,6 @@ public final class JdbcEngine implements Store {
     /** The default log directory of a store at {@code jdbcUrl}: see {@link StoreFiles}. */
     public static Path logDirectory(String jdbcUrl, String schema, String tablePrefix) {
         return StoreFiles.logDirectory(jdbcUrl, schema, tablePrefix);
-    }
-
-    /** On SQLite, one process schedules a file: see {@link SchedulerLock}. */
-    @Override
-    public void acquireSchedulerLock(String nodeId) {
-        if (dialect != Dialect.SQLITE || lockedFile != null) {
-            return;
-        }
-        String url = sched.read("acquireSchedulerLock", (ctx, c) -> c.getMetaData().getURL());
-        Path file = url == null ? null : SchedulerLock.databaseFile(url);
-        if (file != null) {
-            SchedulerLock.acquire(file, nodeId);
-            lockedFile = file;
-        }
-    }
-
-    @Override
-    public void removeNode(String nodeId) {
-        requireText(nodeId, "nodeId");
-        sched.write("removeNode", (ctx, c) -> {
-            nodes.remove(ctx, nodeId);
-            return null;
-        });
-    }
-
-    /**
-     * Sends the transaction's one wake-up, if it made work ready: a step released its dependents
-     * (marked by the cascade) or a retry was queued (its time is the payload).
-     */
-    private void notifyRetries(org.jooq.DSLContext ctx, Connection c, List<TaskUpdate> batch) throws java.sql.SQLException {
-        for (TaskUpdate u : batch) {
-            if (u.kind() == TaskUpdate.Kind.ENDED && u.retryAt() != null) {
-                WakeNotifier.readyAt(ctx, u.retryAt().toEpochMilli());
-            } else if (u.kind() == TaskUpdate.Kind.RELEASED) {
-                WakeNotifier.readyNow(ctx); // a handed-back task is ready for another node at once
-            }
-        }
-        notifier.flush(ctx, c);
     }
 
     /**
@@ -559,102 +335,57 @@ public final class JdbcEngine implements Store {
         return notifier.channel();
     }
 
-    // ---- schedules: the statements are in ScheduleQueries
+    // ---- schedules: see ScheduleStore
 
     @Override
     public ScheduleRow createSchedule(ScheduleRow schedule) {
-        Objects.requireNonNull(schedule, "schedule must not be null");
-        requireText(schedule.name(), "schedule.name");
-        requireText(schedule.workflow(), "schedule.workflow");
-        Objects.requireNonNull(schedule.specJson(), "schedule.specJson must not be null");
-        try {
-            return db.write("createSchedule", (ctx, c) -> {
-                ScheduleRow row = schedules.create(ctx, schedule);
-                notifier.schedulesChanged(c);
-                return row;
-            });
-        } catch (IllegalStateException e) {
-            if (Database.isUniqueViolation(e)) {
-                throw new IllegalArgumentException("schedule '" + schedule.name() + "' already exists", e);
-            }
-            throw e;
-        }
+        return schedules.createSchedule(schedule);
     }
 
     @Override
     public Optional<ScheduleRow> findSchedule(String name) {
-        requireText(name, "name");
-        return db.read("findSchedule", (ctx, c) -> schedules.find(ctx, name));
+        return schedules.findSchedule(name);
     }
 
     @Override
     public List<ScheduleRow> listSchedules() {
-        return db.read("listSchedules", (ctx, c) -> schedules.list(ctx));
+        return schedules.listSchedules();
     }
 
     @Override
     public boolean deleteSchedule(String name) {
-        requireText(name, "name");
-        return db.write("deleteSchedule", (ctx, c) -> {
-            boolean deleted = schedules.delete(ctx, name);
-            notifier.schedulesChanged(c);
-            return deleted;
-        });
+        return schedules.deleteSchedule(name);
     }
 
     @Override
     public boolean setSchedulePaused(String name, boolean paused, Instant nextFireAt) {
-        requireText(name, "name");
-        return db.write("setSchedulePaused", (ctx, c) -> {
-            boolean found = schedules.setPaused(ctx, name, paused, Millis.of(nextFireAt));
-            notifier.schedulesChanged(c);
-            return found;
-        });
+        return schedules.setSchedulePaused(name, paused, nextFireAt);
     }
 
     @Override
     public List<ScheduleRow> dueSchedules(Instant now, int limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
-        }
-        long at = Millis.required(now, "now");
-        return sched.read("dueSchedules", (ctx, c) -> schedules.due(ctx, at, limit));
+        return schedules.dueSchedules(now, limit);
     }
 
     @Override
     public boolean advanceSchedule(String name, Instant expectedNextFire, Instant newNextFire, Instant lastFireAt,
                                    Long lastRunId) {
-        requireText(name, "name");
-        return sched.write("advanceSchedule", (ctx, c) -> schedules.advance(ctx, name, Millis.of(expectedNextFire),
-                Millis.of(newNextFire), Millis.of(lastFireAt), lastRunId));
+        return schedules.advanceSchedule(name, expectedNextFire, newNextFire, lastFireAt, lastRunId);
     }
 
     @Override
     public Optional<Instant> nextScheduleFire() {
-        return sched.read("nextScheduleFire", (ctx, c) -> schedules.nextFire(ctx));
+        return schedules.nextScheduleFire();
     }
 
     /** Closes the connection pool this store created; a given {@code DataSource} stays open. */
     @Override
     public void close() {
-        Path locked = lockedFile;
-        if (locked != null) {
-            lockedFile = null;
-            SchedulerLock.release(locked);
-        }
-        if (heartbeats != null) {
-            heartbeats.close();
-        }
+        nodes.close();
         db.close();
         schedulerPool.close();
         if (ownedPool != null) {
             ownedPool.close();
-        }
-    }
-
-    private static void requireText(String value, String name) {
-        if (value == null || value.isEmpty()) {
-            throw new IllegalArgumentException(name + " must not be null or empty");
         }
     }
 }
