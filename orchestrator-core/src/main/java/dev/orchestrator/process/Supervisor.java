@@ -67,7 +67,8 @@ final class Supervisor implements AutoCloseable {
             try {
                 starting.get(READY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException | ExecutionException e) {
-                log.warn("process watchdog not ready after {}; starting the task anyway: {}", READY_WAIT, e.toString());
+                log.warn("process watchdog not ready (waited up to {}); starting the task anyway: {}", READY_WAIT,
+                        e.toString());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
@@ -158,13 +159,13 @@ final class Supervisor implements AutoCloseable {
     /** Completes when the watchdog prints its first line (it reads its input), or fails when it ends first. */
     private static CompletableFuture<Void> awaitReady(Process p) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        Thread.ofVirtual().name("orchestrator-watchdog-ready").start(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
+        // A platform thread: it blocks on a pipe, for as long as the watchdog takes to start.
+        Thread.ofPlatform().daemon(true).name("orchestrator-watchdog-ready").start(() -> {
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
                 if (out.readLine() != null) {
-                    f.complete(null);
-                }
-                while (out.readLine() != null) {
-                    // nothing else is printed; reading on keeps the pipe from filling
+                    f.complete(null); // nothing else is printed
+                    return;
                 }
             } catch (IOException e) {
                 // the watchdog is gone
