@@ -15,16 +15,32 @@ import java.util.concurrent.TimeUnit;
  * node can no longer vouch for them: when its JVM dies (standard input reaches its end, as
  * after {@code kill -9}) or when it stops renewing its lease (no {@code lease} line in time: the
  * JVM is frozen, or it cannot reach the database). Then every guarded group gets SIGTERM, and
- * SIGKILL after the grace period, and the watchdog exits. So a task process never outlives the
- * lease that lets its node own it, and no other node starts a second attempt while it runs.
+ * SIGKILL after the grace period. So a task process never outlives the lease that lets its node
+ * own it, and no other node starts a second attempt while it runs.
+ *
+ * <p>The lease's end counts from when the node sent the renewal, not from when this process
+ * read it: a watchdog that reads late (its JVM still starting, the machine loaded) must not
+ * stretch the lease past the moment other nodes may take the tasks over. Both ends read the
+ * same monotonic clock ({@link System#nanoTime()} is {@code CLOCK_MONOTONIC} on Linux, the only
+ * platform with process groups here); a send time that cannot be from that clock (ahead of
+ * this process's, or older than an hour) falls back to counting from the reading.
+ *
+ * <p>Once the lease ran out the watchdog stays: a group added while it has run out (a task the
+ * node started just before it noticed) is stopped at once, and a later renewal (the node
+ * rejoined under a new identity) guards new groups again. It exits when its input ends, after
+ * stopping every group.
  *
  * <p>The process executor starts it with {@code java -cp <dir> dev.orchestrator.internal.ProcessWatchdog
- * <graceMillis>}; it uses only the JDK, in this one class file. Commands on standard input, one a
- * line: {@code lease <millis>} (the node holds its lease for that long from now), {@code add
- * <pgid>}, {@code remove <pgid>}.
+ * <graceMillis>}; it uses only the JDK, in this one class file. It prints {@code ready} once it
+ * reads its input. Commands on standard input, one a line: {@code lease <millis> <sentNanos>}
+ * (the node holds its lease for that long from {@code sentNanos}, its {@code System.nanoTime()}
+ * when it sent the line; {@code lease <millis>} counts from the reading), {@code add <pgid>},
+ * {@code remove <pgid>}.
  */
 public final class ProcessWatchdog {
 
+    /** A send time older than this cannot be a renewal in flight: the clocks differ. */
+    private static final long MAX_LINE_AGE_NANOS = TimeUnit.HOURS.toNanos(1);
     private static final Set<Long> GROUPS = ConcurrentHashMap.newKeySet();
     private static volatile boolean inputEnded;
     private static volatile boolean leased;
@@ -39,33 +55,56 @@ public final class ProcessWatchdog {
         Thread reader = new Thread(ProcessWatchdog::readCommands, "watchdog-input");
         reader.setDaemon(true);
         reader.start();
-        while (!inputEnded && !(leased && System.nanoTime() - leaseEndNanos >= 0)) {
+        System.out.println("ready");
+        System.out.flush();
+        while (!inputEnded) {
+            // Groups first, then the lease: a group added after a renewal is never taken for one
+            // of the lapsed lease (the reader records the renewal before later groups).
+            List<Long> groups = new ArrayList<>(GROUPS);
+            if (leased && System.nanoTime() - leaseEndNanos >= 0) {
+                stop(groups, graceMillis); // also groups added since it ran out
+            }
             Thread.sleep(20);
         }
-        List<Long> targets = new ArrayList<>(GROUPS);
-        if (!targets.isEmpty()) {
-            signal(targets, "TERM");
-            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
-            while (System.nanoTime() - end < 0 && anyLeaderAlive(targets)) {
-                Thread.sleep(20);
-            }
-            signal(targets, "KILL"); // members that ignore SIGTERM or outlived their leader
-        }
+        stop(new ArrayList<>(GROUPS), graceMillis);
         System.exit(0);
+    }
+
+    /** When a lease of {@code millis} sent at {@code sentNanos} ends, read at {@code now}. */
+    static long leaseEnd(long millis, long sentNanos, long now) {
+        long age = now - sentNanos;
+        long from = age >= 0 && age < MAX_LINE_AGE_NANOS ? sentNanos : now;
+        return from + TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+
+    /** SIGTERM to the groups, SIGKILL after the grace period (or once their leaders are gone); forgets them. */
+    private static void stop(List<Long> targets, long graceMillis) throws InterruptedException {
+        if (targets.isEmpty()) {
+            return;
+        }
+        signal(targets, "TERM");
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+        while (System.nanoTime() - end < 0 && anyLeaderAlive(targets)) {
+            Thread.sleep(20);
+        }
+        signal(targets, "KILL"); // members that ignore SIGTERM or outlived their leader
+        GROUPS.removeAll(targets);
     }
 
     private static void readCommands() {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
-                int space = line.indexOf(' ');
-                if (space < 0) {
+                String[] words = line.trim().split(" ");
+                if (words.length < 2) {
                     continue;
                 }
-                long value = Long.parseLong(line.substring(space + 1).trim());
-                switch (line.substring(0, space)) {
+                long value = Long.parseLong(words[1]);
+                switch (words[0]) {
                     case "lease" -> {
-                        leaseEndNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(value);
+                        long now = System.nanoTime();
+                        leaseEndNanos = words.length > 2 ? leaseEnd(value, Long.parseLong(words[2]), now)
+                                : now + TimeUnit.MILLISECONDS.toNanos(value);
                         leased = true;
                     }
                     case "add" -> GROUPS.add(value);

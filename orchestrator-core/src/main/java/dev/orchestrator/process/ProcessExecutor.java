@@ -35,6 +35,8 @@ import java.util.concurrent.TimeUnit;
  * ignore SIGTERM or run in the background stop too. A watchdog process beside the node guards
  * the groups: when the node's JVM dies, or the node stops renewing its lease (frozen, or cut off
  * from the database), the watchdog stops them before another node could take their tasks over.
+ * A task starts only once the watchdog runs, and not at all once the last renewal's lease ran
+ * out: it is then handed back unused ({@link StatusUpdate#released()}).
  * A group left behind by a task whose main process exited normally is not stopped.
  *
  * <p>A task counts as alive (for a step's heartbeat timeout) while it writes output or touches
@@ -122,6 +124,12 @@ public final class ProcessExecutor implements Executor {
         String missing = Programs.whyNotRunnable(job.command().getFirst(), job.workingDirectory());
         if (missing != null) {
             sink.report(StatusUpdate.failed(null, "could not start " + job.command().getFirst() + ": " + missing, null));
+            return;
+        }
+        if (!supervisor.mayStart()) {
+            // The lease ran out since the node handed this task over: it may run elsewhere now.
+            log.debug("not starting task {} (run {}): the node's lease ran out", task.taskId(), task.runId());
+            sink.report(StatusUpdate.released());
             return;
         }
         Path logFile;

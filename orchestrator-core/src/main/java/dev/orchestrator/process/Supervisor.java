@@ -4,8 +4,10 @@ import dev.orchestrator.internal.ProcessWatchdog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -14,27 +16,70 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * This executor's {@link ProcessWatchdog}: started with the first task, told of each task's
  * process group and of each lease renewal, and closed with the executor (which stops what it
- * still guards). If the watchdog ends (it stopped the groups because no renewal came), the next
- * task starts a new one. Thread-safe.
+ * still guards). A task starts only once the watchdog reads its input (a watchdog still starting
+ * would not stop it in time) and while the last renewal's lease holds; each renewal carries the
+ * time it was sent, so the watchdog counts the lease from there however late it reads it. If the
+ * watchdog ends, the next task starts a new one. Thread-safe; waiting for a starting watchdog
+ * holds no lock, so renewals pass meanwhile.
  */
 final class Supervisor implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
 
+    /** The longest a task waits for a starting watchdog to read its input. */
+    private static final Duration READY_WAIT = Duration.ofSeconds(30);
+
     private final Duration grace;
     private Process watchdog;
     private Writer commands;
-    /** When the last renewal said the lease ends (System.nanoTime()), or 0 before the first. */
+    /** Completes once the current watchdog printed that it reads its input. */
+    private CompletableFuture<Void> ready = CompletableFuture.completedFuture(null);
+    /** Whether a renewal came: before it (an executor used without a node) no lease applies. */
+    private boolean renewed;
+    /** When the last renewal said the lease ends (System.nanoTime()). */
     private long leaseEndNanos;
     private boolean unavailable;
     private Path classes;
 
     Supervisor(Duration grace) {
         this.grace = grace;
+    }
+
+    /**
+     * Before a task starts: makes sure a watchdog runs and reads its input (waiting for one that
+     * starts), then says whether the lease still holds. False: the node no longer certainly owns
+     * its tasks, so nothing may start (the watchdog would stop it, perhaps too late).
+     */
+    boolean mayStart() {
+        CompletableFuture<Void> starting;
+        synchronized (this) {
+            starting = ensureRunning() ? ready : null;
+        }
+        if (starting != null) {
+            try {
+                starting.get(READY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                log.warn("process watchdog not ready (waited up to {}); starting the task anyway: {}", READY_WAIT,
+                        e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return leaseHolds();
+    }
+
+    /** Whether the last renewal's lease holds now (true before any renewal). */
+    synchronized boolean leaseHolds() {
+        return !renewed || System.nanoTime() - leaseEndNanos < 0;
     }
 
     /** Guards the group led by {@code pid}; false if no watchdog could be started. */
@@ -54,10 +99,18 @@ final class Supervisor implements AutoCloseable {
 
     /** The node holds its lease for {@code validFor} from now. */
     synchronized void leaseRenewed(Duration validFor) {
-        leaseEndNanos = System.nanoTime() + Math.max(1, validFor.toNanos());
+        long now = System.nanoTime();
+        leaseEndNanos = now + Math.max(1, validFor.toNanos());
+        renewed = true;
         if (watchdog != null && watchdog.isAlive()) {
-            send("lease " + Math.max(1, validFor.toMillis()));
+            sendLease(now);
         }
+    }
+
+    /** The lease's end as the time {@code now} plus what is left: the watchdog counts from {@code now}, not its reading. */
+    private void sendLease(long now) {
+        long left = Math.max(0, leaseEndNanos - now);
+        send("lease " + TimeUnit.NANOSECONDS.toMillis(left) + " " + now);
     }
 
     /** Stops the watchdog; it stops every group it still guards. */
@@ -88,12 +141,11 @@ final class Supervisor implements AutoCloseable {
             List<String> command = ProcessGroups.leaderCommand(List.of(java.toString(), "-Xmx16m", "-Xss512k",
                     "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-cp", classes.toString(),
                     ProcessWatchdog.class.getName(), Long.toString(grace.toMillis())));
-            watchdog = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            watchdog = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             commands = new OutputStreamWriter(watchdog.getOutputStream(), StandardCharsets.US_ASCII);
-            if (leaseEndNanos != 0) {
-                long left = leaseEndNanos - System.nanoTime();
-                send("lease " + Math.max(1, left / 1_000_000));
+            ready = awaitReady(watchdog);
+            if (renewed) {
+                sendLease(System.nanoTime());
             }
             return true;
         } catch (IOException | RuntimeException e) {
@@ -102,6 +154,25 @@ final class Supervisor implements AutoCloseable {
                     e.toString());
             return false;
         }
+    }
+
+    /** Completes when the watchdog prints its first line (it reads its input), or fails when it ends first. */
+    private static CompletableFuture<Void> awaitReady(Process p) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        // A platform thread: it blocks on a pipe, for as long as the watchdog takes to start.
+        Thread.ofPlatform().daemon(true).name("orchestrator-watchdog-ready").start(() -> {
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
+                if (out.readLine() != null) {
+                    f.complete(null); // nothing else is printed
+                    return;
+                }
+            } catch (IOException e) {
+                // the watchdog is gone
+            }
+            f.completeExceptionally(new IOException("the watchdog ended before it was ready"));
+        });
+        return f;
     }
 
     private boolean send(String line) {

@@ -141,7 +141,10 @@ public interface Executor extends AutoCloseable {
      * for at least {@code validFor} from now (the lease less the time the renewal took and a
      * safety margin). An executor that can stop work from outside a frozen or dead node (the
      * process executor's watchdog) stops it when no renewal comes in time, so no task runs on
-     * after other nodes may take it over. Must return quickly. The default does nothing:
+     * after other nodes may take it over; it counts {@code validFor} from this call, not from
+     * when its watchdog hears of it, and starts nothing once it has passed (the scheduler checks
+     * the lease when it hands a task over, but the start itself may come later). Must return
+     * quickly. The default does nothing:
      * in-process executors cannot be stopped from outside a frozen JVM, and their late results
      * are dropped by attempt fencing instead.
      */

@@ -65,7 +65,8 @@ class ProcessGroupTest {
     void tasksStopWhenTheLeaseIsNotRenewedInTime() throws Exception {
         ProcessExecutor ex = ProcessExecutor.builder().logDirectory(logs).tailBytes(4096).killGrace(Duration.ofMillis(500)).build();
         try {
-            ex.leaseRenewed(Duration.ofSeconds(1));
+            // Long enough for the watchdog to start on a loaded machine: a task starts only under a lease.
+            ex.leaseRenewed(Duration.ofSeconds(30));
             List<Long> pids = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 ex.start(task(i, JobSpec.command("/bin/sleep", "30")), updates::add);
