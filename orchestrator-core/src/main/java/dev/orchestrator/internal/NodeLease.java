@@ -44,6 +44,15 @@ final class NodeLease {
         return incarnation;
     }
 
+    /** The node id and the incarnation it belongs to, read together (a fence changes both). */
+    synchronized Identity identity() {
+        return new Identity(nodeId, incarnation);
+    }
+
+    /** A node id with its incarnation. */
+    record Identity(String nodeId, int incarnation) {
+    }
+
     long now() {
         return ticker.getAsLong();
     }

@@ -374,7 +374,8 @@ final class Scheduler {
         Instant fencedAt = lastFenced;
         long sinceRenewal = lease.now() - lease.lastRenewalSentAt();
         boolean held = lease.held();
-        return new NodeStatus(lease.nodeId(), lease.incarnation(), started && !stopping,
+        NodeLease.Identity id = lease.identity();
+        return new NodeStatus(id.nodeId(), id.incarnation(), started && !stopping,
                 beat, beat == null ? null : Duration.ofNanos(Math.max(0, sinceRenewal)), config.nodeLease(), held,
                 keeper.failingSince(), !held && (fencedAt != null || lease.lapsed()), fencedAt,
                 t != null && t.isAlive(), lastTick, keeper.alive(), now);
