@@ -151,6 +151,7 @@ final class Faults {
             this.log = dir.resolve("node-" + id + ".log");
             List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                     "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                    "--enable-native-access=ALL-UNNAMED", // sqlite-jdbc loads its native library
                     "-Dorg.slf4j.simpleLogger.showDateTime=true",
                     "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
                     "-cp", childClassPath(), FaultNode.class.getName(), "node=" + id));
