@@ -73,7 +73,20 @@ class ExamplesTest {
             Files.deleteIfExists(Path.of("orchestrator.db"));
             Files.deleteIfExists(Path.of("orchestrator.db-wal"));
             Files.deleteIfExists(Path.of("orchestrator.db-shm"));
+            Files.deleteIfExists(Path.of("orchestrator.db.scheduler.lock"));
+            deleteTree(Path.of("orchestrator.db.logs")); // the store's own log directory
         }
         assertThat(captured.toString(StandardCharsets.UTF_8)).contains("SUCCEEDED: 20/20 succeeded");
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 }
