@@ -29,8 +29,10 @@ final class DashboardFixture implements AutoCloseable {
     final RunInfo failedRun;
     final Http http;
     final Path logs;
+    private final Store store;
 
     DashboardFixture(Store store, Path dir, UnaryOperator<Dashboard.Builder> options) throws Exception {
+        this.store = store;
         logs = dir.resolve("logs");
         orchestrator = Orchestrator.builder().store(store)
                 .executor(ProcessExecutor.builder().logDirectory(logs).build())
@@ -55,5 +57,6 @@ final class DashboardFixture implements AutoCloseable {
     public void close() {
         dashboard.close();
         orchestrator.close();
+        store.close(); // the host's store: the orchestrator does not close it
     }
 }

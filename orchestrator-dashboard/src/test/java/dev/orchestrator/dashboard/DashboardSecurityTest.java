@@ -2,7 +2,6 @@ package dev.orchestrator.dashboard;
 
 import dev.orchestrator.Orchestrator;
 import dev.orchestrator.dashboard.internal.Json;
-import dev.orchestrator.jdbc.JdbcStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +30,8 @@ class DashboardSecurityTest {
 
     @BeforeEach
     void open() {
-        orchestrator = Orchestrator.builder().store(JdbcStore.sqlite(dir.resolve("s.db"))).build();
+        // Opened from a URL, the store belongs to the orchestrator, which closes it.
+        orchestrator = Orchestrator.builder().storeUrl("jdbc:sqlite:" + dir.resolve("s.db")).build();
     }
 
     @AfterEach
