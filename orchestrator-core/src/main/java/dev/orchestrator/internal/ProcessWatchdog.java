@@ -15,8 +15,10 @@ import java.util.concurrent.TimeUnit;
  * node can no longer vouch for them: when its JVM dies (standard input reaches its end, as
  * after {@code kill -9}) or when it stops renewing its lease (no {@code lease} line in time: the
  * JVM is frozen, or it cannot reach the database). Then every guarded group gets SIGTERM, and
- * SIGKILL after the grace period. So a task process never outlives the lease that lets its node
- * own it, and no other node starts a second attempt while it runs.
+ * SIGKILL after the grace period, but never later than the lease's end: once the lease has run
+ * out other nodes may start the tasks again, so a group is killed at once then. So a task process
+ * never outlives the lease that lets its node own it, and no other node starts a second attempt
+ * while it runs.
  *
  * <p>The lease's end counts from when the node sent the renewal, not from when this process
  * read it: a watchdog that reads late (its JVM still starting, the machine loaded) must not
@@ -62,11 +64,14 @@ public final class ProcessWatchdog {
             // of the lapsed lease (the reader records the renewal before later groups).
             List<Long> groups = new ArrayList<>(GROUPS);
             if (leased && System.nanoTime() - leaseEndNanos >= 0) {
-                stop(groups, graceMillis); // also groups added since it ran out
+                stop(groups, 0); // also groups added since it ran out; no grace: others may run them now
             }
             Thread.sleep(20);
         }
-        stop(new ArrayList<>(GROUPS), graceMillis);
+        // The node is gone: its groups get the grace period, as far as the lease still allows.
+        long leaseLeftMillis = leased ? Math.max(0, TimeUnit.NANOSECONDS.toMillis(leaseEndNanos - System.nanoTime()))
+                : graceMillis;
+        stop(new ArrayList<>(GROUPS), Math.min(graceMillis, leaseLeftMillis));
         System.exit(0);
     }
 

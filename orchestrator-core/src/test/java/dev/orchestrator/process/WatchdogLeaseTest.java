@@ -72,6 +72,32 @@ class WatchdogLeaseTest {
     }
 
     @Test
+    void aGroupThatIgnoresSigtermIsKilledWhenTheLeaseEndsNotAfterTheGrace() throws Exception {
+        assertThat(ProcessGroups.supported()).as("setsid and kill (Linux)").isTrue();
+        // SIGTERM ignored, inherited through exec: only SIGKILL stops it.
+        Process task = new ProcessBuilder(ProcessGroups.leaderCommand(List.of("/bin/sh", "-c",
+                "trap '' TERM; exec /bin/sleep 600"))).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectErrorStream(true).start();
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        String classPath = System.getProperty("jdk.module.path", "") + File.pathSeparator
+                + System.getProperty("java.class.path");
+        // A grace of a minute: were it honoured after the lease, the task would outlive the lease by it.
+        Process dog = new ProcessBuilder(java, "-cp", classPath, ProcessWatchdog.class.getName(), "60000")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+        try (Writer w = new OutputStreamWriter(dog.getOutputStream(), StandardCharsets.US_ASCII)) {
+            send(w, "add " + task.pid());
+            long sentAt = System.nanoTime();
+            send(w, "lease 500 " + sentAt);
+            awaitCondition("the group killed once the lease ended", () -> !task.isAlive());
+            assertThat(System.nanoTime() - sentAt).as("well before the minute of grace")
+                    .isLessThan(TimeUnit.SECONDS.toNanos(20));
+        } finally {
+            task.destroyForcibly();
+            dog.destroyForcibly();
+        }
+    }
+
+    @Test
     void aGroupAddedAfterTheLeaseRanOutIsStoppedAndALaterRenewalGuardsAgain() throws Exception {
         assertThat(ProcessGroups.supported()).as("setsid and kill (Linux)").isTrue();
         Process first = group();
