@@ -40,10 +40,6 @@ final class NodeLease {
         return nodeId;
     }
 
-    int incarnation() {
-        return incarnation;
-    }
-
     /** The node id and the incarnation it belongs to, read together (a fence changes both). */
     synchronized Identity identity() {
         return new Identity(nodeId, incarnation);

@@ -368,7 +368,6 @@ final class Scheduler {
 
     /** What this node is doing and whether it holds its lease (see {@link dev.orchestrator.NodeStatus}). */
     NodeStatus status(boolean started) {
-        Instant now = clock.instant();
         Thread t = thread;
         Instant beat = keeper.lastHeartbeatAt();
         Instant fencedAt = lastFenced;
@@ -378,7 +377,7 @@ final class Scheduler {
         return new NodeStatus(id.nodeId(), id.incarnation(), started && !stopping,
                 beat, beat == null ? null : Duration.ofNanos(Math.max(0, sinceRenewal)), config.nodeLease(), held,
                 keeper.failingSince(), !held && (fencedAt != null || lease.lapsed()), fencedAt,
-                t != null && t.isAlive(), lastTick, keeper.alive(), now);
+                t != null && t.isAlive(), lastTick, keeper.alive(), clock.instant());
     }
 
     /** This node's id now: the configured one, or a new incarnation after fencing. */

@@ -46,7 +46,7 @@ class NodeLeaseTest {
         assertThat(lease.held()).isFalse();
         assertThat(lease.lapsed()).isFalse();
         assertThat(lease.renew("n~1", ticker.get())).isEqualTo(Duration.ofSeconds(8));
-        assertThat(lease.incarnation()).isEqualTo(1);
+        assertThat(lease.identity().incarnation()).isEqualTo(1);
     }
 
     @Test
