@@ -82,17 +82,31 @@ public final class ProcessWatchdog {
         return from + TimeUnit.MILLISECONDS.toNanos(millis);
     }
 
-    /** SIGTERM to the groups, SIGKILL after the grace period (or once their leaders are gone); forgets them. */
+    /**
+     * SIGTERM to the groups, SIGKILL after the grace period (or once their leaders are gone);
+     * forgets them. Without a grace period the lease has run out and others may run the tasks
+     * now: the processes the watchdog can see (each leader and its descendants) get SIGKILL at
+     * once, by system call, before the one {@code kill} command that reaches the rest of each group.
+     */
     private static void stop(List<Long> targets, long graceMillis) throws InterruptedException {
         if (targets.isEmpty()) {
             return;
         }
-        signal(targets, "TERM");
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
-        while (System.nanoTime() - end < 0 && anyLeaderAlive(targets)) {
-            Thread.sleep(20);
+        if (graceMillis <= 0) {
+            for (long pgid : targets) {
+                ProcessHandle.of(pgid).ifPresent(leader -> {
+                    leader.descendants().forEach(ProcessHandle::destroyForcibly);
+                    leader.destroyForcibly();
+                });
+            }
+        } else {
+            signal(targets, "TERM");
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+            while (System.nanoTime() - end < 0 && anyLeaderAlive(targets)) {
+                Thread.sleep(20);
+            }
         }
-        signal(targets, "KILL"); // members that ignore SIGTERM or outlived their leader
+        signal(targets, "KILL"); // members that ignore SIGTERM, outlived their leader, or left its tree
         GROUPS.removeAll(targets);
     }
 
@@ -132,18 +146,20 @@ public final class ProcessWatchdog {
         return false;
     }
 
+    /** One {@code kill} command for all the groups: one process to start, however many groups. */
     private static void signal(List<Long> groups, String signal) {
+        List<String> command = new ArrayList<>(List.of("kill", "-s", signal, "--"));
         for (long pgid : groups) {
-            try {
-                new ProcessBuilder("kill", "-s", signal, "--", "-" + pgid)
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .start().waitFor(5, TimeUnit.SECONDS);
-            } catch (IOException e) {
-                System.err.println("watchdog: could not signal process group " + pgid + ": " + e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+            command.add("-" + pgid);
+        }
+        try {
+            // A group already gone makes kill exit non-zero; the others are signalled all the same.
+            new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start().waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            System.err.println("watchdog: could not signal process groups " + groups + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
