@@ -7,13 +7,27 @@ import java.time.Instant;
  * Decides when the loop claims and how many tasks: when asked (a trigger, freed slots), when
  * a retry is due, or at the safety-net poll, which backs off while polls find nothing. Loop
  * thread only, except {@link #request()}.
+ *
+ * <p>Beyond its free slots the node claims ahead as many tasks as its slots will have finished
+ * within {@link #HORIZON_NANOS}, at the pace of its recent attempts (at least one task a slot, at
+ * most a batch): so a small pool of short tasks does not pay a database round trip per handful of
+ * tasks, while long tasks are not held back from other nodes that have free slots.
  */
 final class ClaimPacer {
 
     private final int maxConcurrency;
     private final int batchSize;
-    /** Claimed tasks held ahead of free slots, so a freed slot restarts before the next write. */
-    private final int prefetchLimit;
+    /** How long a task claimed ahead may wait for a slot, at the recent attempts' pace. */
+    static final long HORIZON_NANOS = Duration.ofMillis(100).toNanos();
+    /** Weight of the newest attempt in the running mean of attempt times. */
+    private static final double MEAN_WEIGHT = 0.05;
+
+    /** The least held ahead of free slots (one a slot, at most a batch), so a freed slot restarts before the next write. */
+    private final int minPrefetch;
+    /** Claimed tasks held ahead of free slots: from {@link #minPrefetch} up to a batch as attempts are short. */
+    private int prefetchLimit;
+    /** Running mean of how long attempts took, in nanoseconds; negative before the first. */
+    private double meanAttemptNanos = -1;
     private final Duration pollInterval;
     private final Duration maxPollInterval;
     /** Set by any thread; cleared by the loop when it claims. */
@@ -26,7 +40,8 @@ final class ClaimPacer {
     ClaimPacer(int maxConcurrency, int batchSize, Duration pollInterval, Duration maxPollInterval) {
         this.maxConcurrency = maxConcurrency;
         this.batchSize = batchSize;
-        this.prefetchLimit = Math.min(batchSize, maxConcurrency);
+        this.minPrefetch = Math.min(batchSize, maxConcurrency);
+        this.prefetchLimit = minPrefetch;
         this.pollInterval = pollInterval;
         this.maxPollInterval = maxPollInterval;
     }
@@ -34,6 +49,19 @@ final class ClaimPacer {
     /** Any thread: claim soon (a run was triggered, slots were freed). */
     void request() {
         requested = true;
+    }
+
+    /** An attempt ended after running for {@code ran}: the prefetch follows the pace of attempts. */
+    void attemptEnded(Duration ran) {
+        double nanos = Math.max(0, ran.toNanos());
+        meanAttemptNanos = meanAttemptNanos < 0 ? nanos : meanAttemptNanos + MEAN_WEIGHT * (nanos - meanAttemptNanos);
+        double ahead = maxConcurrency * (HORIZON_NANOS / Math.max(meanAttemptNanos, 1_000));
+        prefetchLimit = (int) Math.max(minPrefetch, Math.min(batchSize, ahead));
+    }
+
+    /** Tasks claimed ahead of free slots at most, at the current pace. */
+    int prefetchLimit() {
+        return prefetchLimit;
     }
 
     /** A failed attempt may run again at {@code at}: claim then. */

@@ -136,7 +136,11 @@ final class Reports {
                     c.attempt(), outcome, error, retryAt != null ? "; retry at " + retryAt : "");
         }
         unwritten.add(TaskUpdate.ended(c.taskId(), c.attempt(), outcome, exitCode, error, tail, retryAt));
-        listener.ended(t.executor.type(), outcome, Duration.between(t.startedAt != null ? t.startedAt : now, now));
+        Duration ran = Duration.between(t.startedAt != null ? t.startedAt : now, now);
+        if (t.startedAt != null) {
+            pacer.attemptEnded(ran);
+        }
+        listener.ended(t.executor.type(), outcome, ran);
     }
 
     /**
