@@ -283,6 +283,25 @@ public interface Store extends AutoCloseable {
     }
 
     /**
+     * Creates {@code run} as {@link #createRun} does, but only while its version is still the
+     * latest version of {@code workflow} that is not deleted, and the workflow is not paused;
+     * otherwise writes nothing and returns empty, and the caller reads the workflow again. It lets
+     * a trigger use the version it remembers from an earlier trigger without reading it first, so a
+     * store should check with the write, in one statement where it can. The default reads first
+     * ({@link #findTriggerTarget}), then creates.
+     *
+     * @throws dev.orchestrator.ConcurrencyLimitException when a REFUSE limit is reached
+     */
+    default Optional<CreatedRun> createRunOfLatest(NewRun run, String workflow, Instant now) {
+        Optional<TriggerTarget> target = findTriggerTarget(workflow);
+        if (target.isEmpty() || target.get().paused()
+                || target.get().workflow().versionId() != run.workflowVersionId()) {
+            return Optional.empty();
+        }
+        return Optional.of(createRun(run, now));
+    }
+
+    /**
      * Deletes up to {@code limit} ended runs that finished before {@code finishedBefore}, with
      * their steps, tasks and attempts, oldest first, and returns their ids. The default refuses.
      */

@@ -7,6 +7,7 @@ import dev.orchestrator.Orchestrator;
 import dev.orchestrator.OrchestratorBuilder;
 import dev.orchestrator.RunHandle;
 import dev.orchestrator.RunInfo;
+import dev.orchestrator.RunQuery;
 import dev.orchestrator.RunStatus;
 import dev.orchestrator.StepSpec;
 import dev.orchestrator.TaskInfo;
@@ -223,6 +224,31 @@ public abstract class RunControlContractTest {
         assertThatThrownBy(() -> o.pauseWorkflow("nope")).isInstanceOf(IllegalArgumentException.class);
         assertThat(o.resumeWorkflow("w")).isTrue();
         assertThat(o.trigger("w").await(Duration.ofSeconds(60)).status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+
+    @Test
+    void aTriggerSeesAnotherNodesNewVersionPauseAndDeleteAtOnce() {
+        Orchestrator here = open(builder(), false);
+        Orchestrator there = open(builder(), false);
+        here.register(WorkflowSpec.of("w", StepSpec.process("s", "/bin/true")));
+        assertThat(here.trigger("w").info().workflowVersion()).isEqualTo(1);
+        assertThat(here.trigger("w").info().workflowVersion()).as("remembered").isEqualTo(1);
+
+        there.register(WorkflowSpec.of("w", StepSpec.process("s", "/bin/true").tasks(2)));
+        RunInfo afterNewVersion = here.trigger("w").info();
+        assertThat(afterNewVersion.workflowVersion()).isEqualTo(2);
+        assertThat(afterNewVersion.taskCount()).as("the new version's steps").isEqualTo(2);
+
+        there.pauseWorkflow("w");
+        assertThatThrownBy(() -> here.trigger("w")).isInstanceOf(IllegalStateException.class)
+                .hasMessage("workflow 'w' is paused; resume it to trigger runs");
+        there.resumeWorkflow("w");
+        assertThat(here.trigger("w").info().workflowVersion()).isEqualTo(2);
+
+        there.deleteWorkflow("w");
+        assertThatThrownBy(() -> here.trigger("w")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("workflow 'w' is not registered");
+        assertThat(here.runs(RunQuery.builder().workflow("w").build()).runs()).hasSize(4);
     }
 
     @Test

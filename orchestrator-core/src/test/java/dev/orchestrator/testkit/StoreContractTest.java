@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TimeZone;
 import java.util.function.Function;
@@ -300,6 +301,54 @@ public abstract class StoreContractTest {
                 assertThat(store.listAttempts(t.id())).isEmpty();
             }
             assertThat(tasks).extracting(TaskRow::id).doesNotHaveDuplicates();
+        }
+
+        @Test
+        void aRunOfTheLatestVersionIsCreatedLikeAnyOther() {
+            WorkflowRow wf = workflow("etl");
+
+            Optional<CreatedRun> created = store.createRunOfLatest(new NewRun(wf.versionId(), "api:test",
+                    Map.of("k", "v"), null, List.of(step("extract", 3), step("load", 2, 0))), "etl", T0);
+
+            assertThat(created).isPresent();
+            RunRow run = created.get().run();
+            assertThat(created.get().created()).isTrue();
+            assertThat(run.workflow()).isEqualTo("etl");
+            assertThat(run.workflowVersion()).isEqualTo(1);
+            assertThat(run.params()).isEqualTo(Map.of("k", "v"));
+            assertThat(run.taskCount()).isEqualTo(5);
+            assertThat(findRun(run.id())).isEqualTo(run);
+            assertThat(store.listTasks(run.id())).extracting(TaskRow::stepName, TaskRow::status).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("extract", TaskStatus.PENDING),
+                    org.assertj.core.groups.Tuple.tuple("extract", TaskStatus.PENDING),
+                    org.assertj.core.groups.Tuple.tuple("extract", TaskStatus.PENDING),
+                    org.assertj.core.groups.Tuple.tuple("load", TaskStatus.WAITING),
+                    org.assertj.core.groups.Tuple.tuple("load", TaskStatus.WAITING));
+        }
+
+        @Test
+        void aRunOfAVersionThatIsNoLongerTheLatestOrOfAPausedWorkflowIsNotWritten() {
+            WorkflowRow v1 = workflow("etl");
+            WorkflowRow other = workflow("other");
+            NewRun ofV1 = new NewRun(v1.versionId(), "api:test", Map.of(), null, List.of(step("s", 2)));
+            assertThat(store.createRunOfLatest(ofV1, "other", T0)).as("a version of another workflow").isEmpty();
+
+            WorkflowRow v2 = store.saveWorkflow("etl", "{\"name\":\"etl\",\"v\":2}", at(1_000));
+            assertThat(v2.version()).isEqualTo(2);
+            assertThat(store.createRunOfLatest(ofV1, "etl", at(2_000))).as("version 1 after version 2").isEmpty();
+
+            NewRun ofV2 = new NewRun(v2.versionId(), "api:test", Map.of(), null, List.of(step("s", 2)));
+            store.setWorkflowPaused("etl", true, at(3_000));
+            assertThat(store.createRunOfLatest(ofV2, "etl", at(4_000))).as("paused").isEmpty();
+            store.setWorkflowPaused("etl", false, at(5_000));
+            assertThat(store.createRunOfLatest(ofV2, "etl", at(6_000))).as("resumed").isPresent();
+
+            store.deleteWorkflow("other", at(7_000));
+            NewRun ofOther = new NewRun(other.versionId(), "api:test", Map.of(), null, List.of(step("s", 1)));
+            assertThat(store.createRunOfLatest(ofOther, "other", at(8_000))).as("deleted").isEmpty();
+
+            assertThat(store.listRuns(filter("etl", null, 100))).extracting(RunRow::workflowVersion).containsExactly(2);
+            assertThat(store.listRuns(filter("other", null, 100))).isEmpty();
         }
 
         @Test

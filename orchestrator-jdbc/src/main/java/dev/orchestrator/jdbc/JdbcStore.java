@@ -210,6 +210,12 @@ public final class JdbcStore implements Store {
         return engine.createRun(run, now);
     }
 
+    /** {@inheritDoc} Checked in the run's insert statement where the run is one statement. */
+    @Override
+    public Optional<CreatedRun> createRunOfLatest(NewRun run, String workflow, Instant now) {
+        return engine.createRunOfLatest(run, workflow, now);
+    }
+
     @Override
     public Optional<RunRow> findRun(long runId) {
         return engine.findRun(runId);

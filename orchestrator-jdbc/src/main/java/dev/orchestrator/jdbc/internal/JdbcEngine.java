@@ -167,6 +167,11 @@ public final class JdbcEngine implements Store {
     }
 
     @Override
+    public Optional<CreatedRun> createRunOfLatest(NewRun run, String workflow, Instant now) {
+        return workflows.createRunOfLatest(run, workflow, now);
+    }
+
+    @Override
     public Optional<RunRow> findRun(long runId) {
         return db.read("findRun", (ctx, c) -> runs.find(ctx, runId));
     }

@@ -109,7 +109,7 @@ final class RunCreator {
         Long[] limitRows = run.limited() ? limits.record(ctx, workflow, run) : null;
         int taskCount = run.steps().stream().mapToInt(NewStep::taskCount).sum();
         Long id = insert.insert(jdbc, c, run, workflow, taskCount, ParamsCodec.encode(run.params()), now, channel,
-                limitRows);
+                limitRows, false);
         if (id == null) {
             // A concurrent call with the same key committed first.
             RunRow first = runs.findByKey(ctx, workflow, run.idempotencyKey()).orElseThrow(
@@ -121,6 +121,28 @@ final class RunCreator {
                 run.triggeredBy(), run.params(), run.idempotencyKey(), taskCount, 0, 0, 0, Millis.at(now),
                 null, null);
         return new CreatedRun(row, true);
+    }
+
+    /**
+     * Creates the run of a {@linkplain #isOneStatement one-statement} {@code run} only while its
+     * version is the latest live version of {@code workflow} and the workflow is not paused, in
+     * the same statement; returns null (nothing written) otherwise.
+     */
+    public CreatedRun createOfLatest(Connection c, NewRun run, String workflow, long now, String channel)
+            throws SQLException {
+        VersionNames.Named wf = versions.get(run.workflowVersionId());
+        if (wf == null || !isOneStatement(run)) {
+            throw new IllegalArgumentException("run is not written in one statement");
+        }
+        if (!wf.name().equals(workflow)) {
+            return null; // the version is not one of this workflow's
+        }
+        int taskCount = run.steps().stream().mapToInt(NewStep::taskCount).sum();
+        Long id = insert.insert(jdbc, c, run, workflow, taskCount, ParamsCodec.encode(run.params()), now, channel,
+                null, true);
+        return id == null ? null : new CreatedRun(new RunRow(id, run.workflowVersionId(), workflow, wf.version(),
+                RunStatus.PENDING, run.triggeredBy(), run.params(), null, taskCount, 0, 0, 0, Millis.at(now), null,
+                null), true);
     }
 
     private static boolean hasCycle(List<NewStep> steps) {

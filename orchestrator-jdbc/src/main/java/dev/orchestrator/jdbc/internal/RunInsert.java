@@ -5,6 +5,8 @@ import dev.orchestrator.TaskStatus;
 import dev.orchestrator.spi.NewRun;
 import dev.orchestrator.spi.NewStep;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -12,6 +14,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+
+import static dev.orchestrator.jdbc.internal.Col.DELETED;
+import static dev.orchestrator.jdbc.internal.Col.ID;
+import static dev.orchestrator.jdbc.internal.Col.NAME;
+import static dev.orchestrator.jdbc.internal.Col.VERSION;
 
 /**
  * The writes of a new run, with as few statements as the dialect allows, each text fixed whatever
@@ -26,7 +33,9 @@ final class RunInsert {
     private final boolean postgres;
     private final Stmt pgCreate;
     private final Stmt pgCreateKeyed;
+    private final Stmt pgCreateOfLatest;
     private final Stmt sqliteRun;
+    private final Stmt sqliteRunOfLatest;
     private final Stmt sqliteRunKeyed;
     private final Stmt sqliteSteps;
     private final Stmt sqliteDeps;
@@ -43,6 +52,18 @@ final class RunInsert {
                 + " params_json, idempotency_key, task_count, created_at) values (?, ?, '" + RunStatus.PENDING.name()
                 + "', ?, ?, ?, ?, ?)";
         String onConflict = " on conflict (workflow_name, idempotency_key) do nothing";
+        // The same row, written only while its version is the workflow's latest live one and the
+        // workflow is not paused (three more bind values: the version id, the name, the name).
+        String latest = r.render(DSL.select(ID).from(t.workflows).where(NAME.eq(DSL.param(SQLDataType.VARCHAR)))
+                .and(DELETED.isFalse()).orderBy(VERSION.desc()).limit(DSL.inline(1)));
+        String notPaused = r.render(DSL.notExists(DSL.selectOne().from(t.pausedWorkflows)
+                .where(NAME.eq(DSL.param(SQLDataType.VARCHAR)))));
+        String values = postgres ? "cast(? as bigint), cast(? as varchar), '" + RunStatus.PENDING.name()
+                + "', cast(? as varchar), cast(? as varchar), cast(? as varchar), cast(? as int), cast(? as bigint)"
+                : "?, ?, '" + RunStatus.PENDING.name() + "', ?, ?, ?, ?, ?";
+        String insertRunOfLatest = "insert into " + runs + " (workflow_version_id, workflow_name, status, triggered_by,"
+                + " params_json, idempotency_key, task_count, created_at) select " + values + " where "
+                + (postgres ? "cast(? as bigint)" : "?") + " = (" + latest + ") and " + notPaused;
         String pgRest = " returning id),"
                 + " s as (insert into " + steps + " (run_id, step_index, name, task_count, deps_pending, status)"
                 + " select r.id, u.i, u.n, u.c, u.d, u.s from r, unnest(cast(? as int[]), cast(? as text[]),"
@@ -57,8 +78,10 @@ final class RunInsert {
                 + " select r.id, pg_notify(?, '') from r";
         this.pgCreate = new Stmt("with r as (" + insertRun + pgRest, 21);
         this.pgCreateKeyed = new Stmt("with r as (" + insertRun + onConflict + pgRest, 21);
+        this.pgCreateOfLatest = checked("with r as (" + insertRunOfLatest + pgRest, 24);
         this.sqliteRun = new Stmt(insertRun + " returning id", 7);
         this.sqliteRunKeyed = new Stmt(insertRun + onConflict + " returning id", 7);
+        this.sqliteRunOfLatest = checked(insertRunOfLatest + " returning id", 10);
         this.sqliteSteps = new Stmt("insert into " + steps
                 + " (run_id, step_index, name, task_count, deps_pending, status) values (?, ?, ?, ?, ?, ?)", 6);
         this.sqliteDeps = new Stmt("insert into " + deps + " (run_id, depends_on, step_index) values (?, ?, ?)", 3);
@@ -67,17 +90,33 @@ final class RunInsert {
                 + " select ?, ?, n, ?, ?, ?, ? from k", 7);
     }
 
+    private static Stmt checked(String sql, int parameters) {
+        long marks = sql.chars().filter(ch -> ch == '?').count();
+        if (marks != parameters) {
+            throw new IllegalStateException("statement takes " + marks + " bind values, expected " + parameters + ": " + sql);
+        }
+        return new Stmt(sql, parameters);
+    }
+
     /**
      * Writes {@code run} of {@code workflow}; on PostgreSQL also sends the wake-up on
      * {@code channel} (when it commits). Returns the new run's id, or {@code null} if a run with
-     * the same idempotency key exists. {@code limitRows} holds each step's row in the limits
-     * table (null entries for unlimited steps), or is {@code null} for a run without limits.
+     * the same idempotency key exists, or, with {@code ofLatest}, if the run's version is no
+     * longer the workflow's latest or the workflow is paused (nothing is written then).
+     * {@code limitRows} holds each step's row in the limits table (null entries for unlimited
+     * steps), or is {@code null} for a run without limits.
      */
     Long insert(Jdbc jdbc, Connection c, NewRun run, String workflow, int taskCount, String params, long now,
-                String channel, Long[] limitRows) throws SQLException {
+                String channel, Long[] limitRows, boolean ofLatest) throws SQLException {
         boolean keyed = run.idempotencyKey() != null;
-        Object[] runValues = {run.workflowVersionId(), workflow, run.triggeredBy(), params, run.idempotencyKey(),
-                taskCount, now};
+        if (ofLatest && keyed) {
+            throw new IllegalArgumentException("a run with an idempotency key is not written on a condition");
+        }
+        Object[] runValues = ofLatest
+                ? new Object[]{run.workflowVersionId(), workflow, run.triggeredBy(), params, null, taskCount, now,
+                        run.workflowVersionId(), workflow, workflow}
+                : new Object[]{run.workflowVersionId(), workflow, run.triggeredBy(), params, run.idempotencyKey(),
+                        taskCount, now};
         Rows rows = new Rows(run.steps(), now);
         Long[] id = {null};
         if (postgres) {
@@ -98,10 +137,12 @@ final class RunInsert {
             args[k++] = rows.executor.toArray(String[]::new);
             args[k++] = limitRows != null ? limitRows : new Long[rows.stepIndex.size()];
             args[k] = channel;
-            jdbc.query(c, keyed ? pgCreateKeyed : pgCreate, args, rs -> id[0] = rs.getLong(1));
+            jdbc.query(c, ofLatest ? pgCreateOfLatest : keyed ? pgCreateKeyed : pgCreate, args,
+                    rs -> id[0] = rs.getLong(1));
             return id[0];
         }
-        jdbc.query(c, keyed ? sqliteRunKeyed : sqliteRun, runValues, rs -> id[0] = rs.getLong(1));
+        jdbc.query(c, ofLatest ? sqliteRunOfLatest : keyed ? sqliteRunKeyed : sqliteRun, runValues,
+                rs -> id[0] = rs.getLong(1));
         if (id[0] == null) {
             return null;
         }

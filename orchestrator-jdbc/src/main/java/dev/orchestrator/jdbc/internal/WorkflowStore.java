@@ -86,6 +86,32 @@ final class WorkflowStore {
         return db.write("deleteWorkflow", (ctx, c) -> workflows.delete(ctx, name, at));
     }
 
+    /**
+     * {@link #createRun} on the condition that the run's version is still the latest and the
+     * workflow is not paused: checked in the insert itself when the run is one statement, else
+     * read first. Empty when the condition does not hold (nothing is written).
+     */
+    Optional<CreatedRun> createRunOfLatest(NewRun run, String workflow, Instant now) {
+        RunCreator.validate(run);
+        requireText(workflow, "workflow");
+        long at = Millis.required(now, "now");
+        if (!runCreator.isOneStatement(run)) {
+            Optional<TriggerTarget> target = findTriggerTarget(workflow);
+            if (target.isEmpty() || target.get().paused()
+                    || target.get().workflow().versionId() != run.workflowVersionId()) {
+                return Optional.empty();
+            }
+            return Optional.of(createRun(run, now));
+        }
+        CreatedRun created = db.writeOne("createRun",
+                (ctx, c) -> runCreator.createOfLatest(c, run, workflow, at, notifier.channel()));
+        if (created == null) {
+            return Optional.empty();
+        }
+        claiming.workAdded(); // the next claim finds work: no look-ahead read before it
+        return Optional.of(created);
+    }
+
     CreatedRun createRun(NewRun run, Instant now) {
         RunCreator.validate(run);
         long at = Millis.required(now, "now");
