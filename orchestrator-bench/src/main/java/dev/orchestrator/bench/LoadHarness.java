@@ -79,8 +79,7 @@ public final class LoadHarness {
         System.err.printf("orchestrator load harness: stores=%s quick=%s workloads=%s%n  settings=%s%n  java %s, %d cpus, poll interval %s%n",
                 storeList, quick, workloads, settings, Runtime.version(), Runtime.getRuntime().availableProcessors(),
                 Workloads.POLL_MILLIS == null ? "default (5 s)" : Workloads.POLL_MILLIS + " ms");
-        Workloads w = new Workloads(settings);
-        Workloads warm = new Workloads(settings.warmUp());
+        Settings warm = settings.warmUp();
         List<Result> results = new ArrayList<>();
         long t0 = System.nanoTime();
         for (String store : storeList) {
@@ -90,7 +89,7 @@ public final class LoadHarness {
                 List<Result> rows;
                 try {
                     if (SELF_REPEATING.contains(workload)) {
-                        rows = run(w, workload, store);
+                        rows = run(settings, workload, store);
                     } else {
                         if (!NO_WARM_UP.contains(workload)) {
                             System.err.printf("[%s/%s] warm-up pass%n", workload, store);
@@ -99,7 +98,7 @@ public final class LoadHarness {
                         List<List<Result>> passes = new ArrayList<>();
                         for (int i = 0; i < settings.repeats(); i++) {
                             System.err.printf("[%s/%s] pass %d of %d%n", workload, store, i + 1, settings.repeats());
-                            passes.add(run(w, workload, store));
+                            passes.add(run(settings, workload, store));
                         }
                         rows = new ArrayList<>();
                         for (int row = 0; row < passes.getFirst().size(); row++) {
@@ -135,17 +134,18 @@ public final class LoadHarness {
         System.exit(0);
     }
 
-    private static List<Result> run(Workloads w, String workload, String store) throws Exception {
+    /** Runs {@code workload} once on {@code store} at the sizes of {@code s}; each workload is a class of its own. */
+    private static List<Result> run(Settings s, String workload, String store) throws Exception {
         return switch (workload) {
-            case "single" -> w.single(store);
-            case "noop" -> w.noop(store);
-            case "latency" -> List.of(w.latency(store));
-            case "cluster" -> w.cluster(store);
-            case "cli" -> w.cli(store);
-            case "process" -> List.of(w.process(store));
-            case "memory" -> List.of(w.memory(store));
-            case "idle" -> List.of(w.idle(store));
-            case "history" -> List.of(w.history(store));
+            case "single" -> new SingleWorkload(s).run(store);
+            case "noop" -> new NoopWorkload(s).run(store);
+            case "latency" -> List.of(new LatencyWorkload(s).run(store));
+            case "cluster" -> new ClusterWorkload(s).run(store);
+            case "cli" -> new CliWorkload(s).run(store);
+            case "process" -> List.of(new ProcessWorkload(s).run(store));
+            case "memory" -> List.of(new MemoryWorkload(s).run(store));
+            case "idle" -> List.of(new IdleWorkload(s).run(store));
+            case "history" -> List.of(new HistoryWorkload(s).run(store));
             default -> throw new IllegalStateException(workload);
         };
     }
