@@ -61,13 +61,18 @@ final class ClaimQueries {
     /** PostgreSQL: {@link #startRuns} and {@link #runInfo} as one statement; {@code null} on SQLite. */
     private final Stmt startAndReadRuns;
 
-    /** The claim for {@code tables} on {@code dialect}, rendered once with {@code r} and run by {@code jdbc}. */
-    public ClaimQueries(Tables tables, DialectSupport dialect, DSLContext r, Jdbc jdbc, TaskWriter writer) {
+    /**
+     * The claim for {@code tables} on {@code dialect}, rendered once with {@code r} and run by
+     * {@code jdbc}; with {@code sessionPrepared}, the scheduler's connections were prepared for
+     * claims when they opened, and a claim runs no {@link DialectSupport#beforeClaimSql()}.
+     */
+    public ClaimQueries(Tables tables, DialectSupport dialect, DSLContext r, Jdbc jdbc, TaskWriter writer,
+                        boolean sessionPrepared) {
         this.t = tables;
         this.jdbc = jdbc;
         this.dialect = dialect;
         this.writer = writer;
-        this.beforeClaim = dialect.beforeClaimSql();
+        this.beforeClaim = sessionPrepared ? null : dialect.beforeClaimSql();
         this.renderer = r;
         this.limited = new LimitedClaims(tables, dialect, r, jdbc);
         this.runInfo = Stmt.of(r, r.select(ID, Col.WORKFLOW_VERSION_ID, Col.PARAMS_JSON, STATUS).from(t.runs)

@@ -24,10 +24,11 @@ final class EngineOpener {
 
     /** See {@link JdbcEngine#open(String, Dialect, JdbcStoreOptions)}. */
     static JdbcEngine open(String jdbcUrl, Dialect dialect, JdbcStoreOptions options) {
-        HikariDataSource pool = Pools.open(jdbcUrl, dialect, options.poolSize(dialect), options, "host");
+        HikariDataSource pool = Pools.open(jdbcUrl, dialect, options.poolSize(dialect), options, "host", null);
         HikariDataSource scheduler = null;
         try {
-            scheduler = Pools.open(jdbcUrl, dialect, Pools.SCHEDULER_CONNECTIONS, options, "scheduler");
+            scheduler = Pools.open(jdbcUrl, dialect, Pools.SCHEDULER_CONNECTIONS, options, "scheduler",
+                    dialect == Dialect.POSTGRESQL ? PostgresSupport.SCHEDULER_SESSION_SQL : null);
             JdbcEngine engine = start(pool, pool, scheduler, timeout -> {
                 java.util.Properties p = Pools.postgresProperties(options);
                 // Connecting must not outlast the heartbeat's time limit either.

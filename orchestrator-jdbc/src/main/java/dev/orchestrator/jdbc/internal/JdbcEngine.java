@@ -91,7 +91,10 @@ public final class JdbcEngine implements Store {
         RunCreator runCreator = new RunCreator(tables, runs, renderer, db.jdbc(), dialect == Dialect.POSTGRESQL, versionNames);
         this.tasks = new TaskQueries(tables);
         TaskWriter writer = new TaskWriter(tables, support.binder(renderer, db.jdbc()));
-        this.claims = new ClaimQueries(tables, support, renderer, db.jdbc(), writer);
+        // The store's own scheduler pool (not connections reserved from a host's pool, whose
+        // sessions are the host's) sets the claim's planner setting once a connection.
+        this.claims = new ClaimQueries(tables, support, renderer, db.jdbc(), writer,
+                ownedPool != null && dialect == Dialect.POSTGRESQL);
         Releases releases = new Releases(tables);
         UpdateApplier updates = new UpdateApplier(tables, renderer, db.jdbc(), support, writer, releases);
         this.nodes = new NodeStore(sched, heartbeats, new NodeQueries(tables, claims, support), claims, dialect);

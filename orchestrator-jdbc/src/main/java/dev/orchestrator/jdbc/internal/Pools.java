@@ -35,11 +35,16 @@ final class Pools {
      * SQLite connections use WAL mode, {@code synchronous=NORMAL}, a busy timeout, foreign keys,
      * and {@code BEGIN IMMEDIATE} transactions; PostgreSQL connections rewrite batched inserts
      * into multi-row inserts and carry the connect, socket and statement timeouts of {@code options}.
+     * Each new connection first runs {@code initSql}, unless it is {@code null}.
      *
      * @throws IllegalStateException if the database cannot be reached
      */
-    static HikariDataSource open(String jdbcUrl, Dialect dialect, int size, JdbcStoreOptions options, String role) {
+    static HikariDataSource open(String jdbcUrl, Dialect dialect, int size, JdbcStoreOptions options, String role,
+                                 String initSql) {
         HikariConfig config = config(dialect.name().toLowerCase(java.util.Locale.ROOT) + "-" + role, size, options);
+        if (initSql != null) {
+            config.setConnectionInitSql(initSql);
+        }
         if (dialect == Dialect.SQLITE) {
             SQLiteDataSource ds = new SQLiteDataSource(sqliteConfig());
             ds.setUrl(jdbcUrl);

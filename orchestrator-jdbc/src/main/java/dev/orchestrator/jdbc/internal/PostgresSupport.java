@@ -41,6 +41,9 @@ record PostgresSupport(String schema, boolean databaseClock) implements DialectS
         return "SET LOCAL enable_bitmapscan = off";
     }
 
+    /** The same for every statement of a connection of the store's own scheduler pool, set once when it opens. */
+    static final String SCHEDULER_SESSION_SQL = "SET enable_bitmapscan = off";
+
     @Override
     public Binder binder(DSLContext renderer, Jdbc jdbc) {
         return new ArrayBinder(renderer, jdbc);
