@@ -1,5 +1,6 @@
 package dev.orchestrator.jdbc.internal;
 
+import dev.orchestrator.AttemptOutcome;
 import dev.orchestrator.RunStatus;
 import dev.orchestrator.TaskStatus;
 import dev.orchestrator.spi.ClaimedTask;
@@ -54,6 +55,8 @@ final class ClaimQueries {
     private final DSLContext renderer;
     /** Claim and ready-check statements per sorted set of executor types. */
     private final Map<List<String>, Stmt> claims = new ConcurrentHashMap<>();
+    /** PostgreSQL: the claim with its attempts insert and its runs' start and read, per set of types. */
+    private final Map<List<String>, Stmt> wholeClaims = new ConcurrentHashMap<>();
     private final Map<List<String>, Stmt> anyReady = new ConcurrentHashMap<>();
     private final Stmt runInfo;
     private final Stmt startRuns;
@@ -101,6 +104,31 @@ final class ClaimQueries {
                     .set(EXECUTION_NAME, DSL.castNull(SQLDataType.VARCHAR))
                     .where(ID.in(candidates))
                     .returningResult(ID, RUN_ID, STEP_INDEX, TASK_INDEX, ATTEMPT, READY_AT), 5 + k.size());
+        });
+    }
+
+    /**
+     * PostgreSQL: the claim of {@link #claimStatement}, the claimed tasks' {@code RUNNING} attempt
+     * rows, and the start and read of their runs, in one statement. The runs still pending are
+     * locked in id order first, as the separate statements do, so that two nodes starting the same
+     * runs cannot deadlock; the final read sees the runs as they were before the statement, which
+     * is all the claim needs (their version and parameters).
+     */
+    private Stmt wholeClaimStatement(List<String> types) {
+        return wholeClaims.computeIfAbsent(types, k -> {
+            Stmt claim = claimStatement(k);
+            String runs = renderer.render(t.runs);
+            String sql = "with c as (" + claim.sql() + "),"
+                    + " a as (insert into " + renderer.render(t.attempts)
+                    + " (task_id, attempt, outcome, node, started_at) select c.id, c.attempt, '"
+                    + AttemptOutcome.RUNNING.name() + "', cast(? as varchar), cast(? as bigint) from c order by c.id),"
+                    + " p as (select id from " + runs + " where id in (select run_id from c) and status = '"
+                    + RunStatus.PENDING.name() + "' order by id for update),"
+                    + " s as (update " + runs + " set status = '" + RunStatus.RUNNING.name()
+                    + "', started_at = cast(? as bigint) where id in (select id from p))"
+                    + " select c.id, c.run_id, c.step_index, c.task_index, c.attempt, c.ready_at,"
+                    + " r.workflow_version_id, r.params_json from c join " + runs + " r on r.id = c.run_id";
+            return new Stmt(sql, claim.parameters() + 3);
         });
     }
 
@@ -176,6 +204,9 @@ final class ClaimQueries {
         }
         int limitedRows = rows.size();
         int rest = limit - rows.size();
+        if (rest > 0 && limitedRows == 0 && startAndReadRuns != null) {
+            return claimWhole(c, nodeId, types, rest, now);
+        }
         if (rest > 0) {
             Object[] args = new Object[5 + types.size()];
             args[0] = nodeId;
@@ -215,6 +246,32 @@ final class ClaimQueries {
             claimed.add(new ClaimedTask(r[0], r[1], run.workflowVersionId(), (int) r[2], (int) r[3], (int) r[4],
                     TaskStatus.DISPATCHED, null, run.params(), Instant.ofEpochMilli(r[5]), startedAt));
         }
+        return claimed;
+    }
+
+    /** PostgreSQL, no limited task claimed: {@link #wholeClaimStatement}, one statement for the whole claim. */
+    private List<ClaimedTask> claimWhole(Connection c, String nodeId, List<String> types, int limit, long now)
+            throws SQLException {
+        Object[] args = new Object[8 + types.size()];
+        args[0] = nodeId;
+        args[1] = now;
+        args[2] = now;
+        args[3] = now;
+        for (int i = 0; i < types.size(); i++) {
+            args[4 + i] = types.get(i);
+        }
+        int k = 4 + types.size();
+        args[k++] = limit;
+        args[k++] = nodeId;
+        args[k++] = now;
+        args[k] = now;
+        List<ClaimedTask> claimed = new ArrayList<>(Math.min(limit, 1024));
+        Instant startedAt = Instant.ofEpochMilli(now);
+        jdbc.query(c, wholeClaimStatement(types), args, rs -> claimed.add(new ClaimedTask(rs.getLong(1), rs.getLong(2),
+                rs.getLong(7), rs.getInt(3), rs.getInt(4), rs.getInt(5), TaskStatus.DISPATCHED, null,
+                ParamsCodec.decode(rs.getString(8)), Instant.ofEpochMilli(rs.getLong(6)), startedAt)));
+        // Task id order: the dispatcher starts claims in this order, as after the separate statements.
+        claimed.sort(Comparator.comparingLong(ClaimedTask::taskId));
         return claimed;
     }
 
