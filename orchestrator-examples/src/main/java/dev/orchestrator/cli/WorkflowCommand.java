@@ -1,5 +1,6 @@
 package dev.orchestrator.cli;
 
+import dev.orchestrator.ConcurrencyPolicy;
 import dev.orchestrator.JobSpec;
 import dev.orchestrator.Orchestrator;
 import dev.orchestrator.StepSpec;
@@ -40,11 +41,16 @@ final class WorkflowCommand implements Callable<Integer> {
                 + String.join(", ", spec.subcommands().keySet()));
     }
 
-    /** What {@code workflow list/show --json} prints for one workflow version. */
-    record WorkflowView(String name, int version, Instant createdAt, int totalTasks, List<WorkflowFile.FileStep> steps) {
+    /**
+     * What {@code workflow list/show --json} prints for one workflow version; {@code maxConcurrentRuns}
+     * and {@code concurrencyPolicy} are null without a limit on runs.
+     */
+    record WorkflowView(String name, int version, Instant createdAt, int totalTasks, Integer maxConcurrentRuns,
+                        ConcurrencyPolicy concurrencyPolicy, List<WorkflowFile.FileStep> steps) {
         static WorkflowView of(WorkflowInfo w) {
-            return new WorkflowView(w.name(), w.version(), w.createdAt(), w.spec().totalTasks(),
-                    WorkflowFile.toFile(w.spec()));
+            Integer runs = w.spec().maxConcurrentRuns();
+            return new WorkflowView(w.name(), w.version(), w.createdAt(), w.spec().totalTasks(), runs,
+                    runs == null ? null : w.spec().concurrencyPolicy(), WorkflowFile.toFile(w.spec()));
         }
     }
 

@@ -153,12 +153,15 @@ abstract class CliEndToEndTestBase {
         Path file = dir.resolve("boom.yaml");
         Files.writeString(file, """
                 name: boom
+                maxConcurrentRuns: 2
+                concurrencyPolicy: refuse
                 steps:
                   - name: prepare
                     command: [/bin/echo, ready]
                   - name: explode
                     command: [/bin/sh, -c, "echo boom; exit 3"]
                     tasks: 3
+                    maxConcurrentTasks: 2
                     env:
                       SOMETHING: "1"
                     timeout: 1m
@@ -166,6 +169,10 @@ abstract class CliEndToEndTestBase {
                 """);
         assertThat(ok("workflow", "create", "--file", file.toString()).out())
                 .contains("workflow 'boom' version 1: 2 steps, 4 tasks per run");
+        JsonNode shown = json(ok("workflow", "show", "boom", "--json"));
+        assertThat(shown.get("maxConcurrentRuns").asInt()).isEqualTo(2);
+        assertThat(shown.get("concurrencyPolicy").asText()).isEqualTo("REFUSE");
+        assertThat(shown.get("steps").get(1).get("maxConcurrentTasks").asInt()).isEqualTo(2);
 
         CliResult failed = cli("run", "trigger", "boom", "--wait", "--timeout", "60s");
         assertThat(failed.code()).as("%s", failed).isEqualTo(ExitCodes.RUN_FAILED);
