@@ -21,7 +21,11 @@ import static dev.orchestrator.bench.Workloads.check;
 import static dev.orchestrator.bench.Workloads.deleteTree;
 import static dev.orchestrator.bench.Workloads.log;
 
-/** /bin/true tasks through the orchestrator against raw ProcessBuilder spawn+reap at the same concurrency. */
+/**
+ * /bin/true tasks through the orchestrator against raw ProcessBuilder spawn+reap at the same
+ * concurrency; the row also carries the raw rate through {@code setsid} (each task leads its own
+ * process group, so it pays that exec too) and the ratio to it.
+ */
 final class ProcessWorkload {
 
     private final Settings s;
@@ -33,8 +37,12 @@ final class ProcessWorkload {
     Result run(String storeName) throws Exception {
         int n = s.processTasks();
         int c = s.processConcurrency();
-        double raw = rawSpawnRate(Math.min(n, 2_000), c);
-        log("process %s: raw spawn rate %.0f/s at concurrency %d", storeName, raw, c);
+        double raw = rawSpawnRate(Math.min(n, 2_000), c, List.of("/bin/true"));
+        Path setsid = Path.of("/usr/bin/setsid");
+        Double rawSetsid = Files.isExecutable(setsid)
+                ? rawSpawnRate(Math.min(n, 2_000), c, List.of(setsid.toString(), "/bin/true")) : null;
+        log("process %s: raw spawn rate %.0f/s (through setsid %s/s) at concurrency %d", storeName, raw,
+                rawSetsid == null ? "-" : String.format("%.0f", rawSetsid), c);
         Path logs = Files.createTempDirectory("orchestrator-bench-logs-");
         try (BenchDatabase db = BenchDatabase.fresh(storeName, "process"); JdbcStore store = Stores.open(db)) {
             Recorder rec = new Recorder();
@@ -52,6 +60,10 @@ final class ProcessWorkload {
                 double ratio = ours / raw;
                 Map<String, Object> extra = new LinkedHashMap<>();
                 extra.put("concurrency", c);
+                if (rawSetsid != null) {
+                    extra.put("raw_setsid_per_sec", rawSetsid);
+                    extra.put("ratio_vs_raw_setsid", ours / rawSetsid);
+                }
                 rec.report(extra);
                 return new Result("process", storeName, n, seconds, ours, null, null,
                         "raw ProcessBuilder spawn+reap of /bin/true, same concurrency (tasks/s)", raw, ratio,
@@ -62,27 +74,27 @@ final class ProcessWorkload {
         }
     }
 
-    /** Spawns and reaps {@code n} /bin/true processes on {@code c} threads; returns processes per second. */
-    static double rawSpawnRate(int n, int c) throws Exception {
-        spawn(50, c); // warm-up
+    /** Spawns and reaps {@code n} processes of {@code command} on {@code c} threads; returns processes per second. */
+    static double rawSpawnRate(int n, int c, List<String> command) throws Exception {
+        spawn(50, c, command); // warm-up
         long t0 = System.nanoTime();
-        spawn(n, c);
+        spawn(n, c, command);
         return n / ((System.nanoTime() - t0) / 1e9);
     }
 
-    private static void spawn(int n, int c) throws Exception {
+    private static void spawn(int n, int c, List<String> command) throws Exception {
         AtomicInteger next = new AtomicInteger();
         List<Thread> threads = new ArrayList<>();
         ConcurrentLinkedQueue<Exception> errors = new ConcurrentLinkedQueue<>();
         for (int i = 0; i < c; i++) {
             threads.add(Thread.ofPlatform().start(() -> {
-                ProcessBuilder pb = new ProcessBuilder("/bin/true").redirectErrorStream(true)
+                ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
                 while (next.getAndIncrement() < n) {
                     try {
                         if (pb.start().waitFor() != 0) {
-                            throw new IllegalStateException("/bin/true failed");
+                            throw new IllegalStateException(command + " failed");
                         }
                     } catch (Exception e) {
                         errors.add(e);
