@@ -1,5 +1,6 @@
 package dev.orchestrator.testkit;
 
+import dev.orchestrator.ConcurrencyPolicy;
 import dev.orchestrator.MisfirePolicy;
 import dev.orchestrator.Orchestrator;
 import dev.orchestrator.OrchestratorBuilder;
@@ -217,6 +218,25 @@ public abstract class ScheduleContractTest {
                 .containsExactly("schedule:tick@" + T0.plusSeconds(6), "schedule:tick@" + T0.plusSeconds(1));
         assertThat(o.pauseSchedule("nope")).isFalse();
         assertThat(o.resumeSchedule("nope")).isFalse();
+    }
+
+    @Test
+    void aFireOverAWorkflowsRefuseLimitIsDroppedAndTheScheduleMovesOn() {
+        Orchestrator o = client(store);
+        o.register(WorkflowSpec.builder("one").step(StepSpec.builder("s", "noop"))
+                .maxConcurrentRuns(1, ConcurrencyPolicy.REFUSE).build());
+        o.createSchedule(ScheduleSpec.builder("tick", "one", "*/1 * * * * *").build());
+        clock.set(T0.plusSeconds(1));
+        assertThat(o.fireDueSchedules()).isEqualTo(1);
+
+        clock.set(T0.plusSeconds(2));
+        assertThat(o.fireDueSchedules()).as("refused: the first run (nobody runs it here) has not ended").isZero();
+        assertThat(runsOf(o, "tick")).extracting(RunInfo::idempotencyKey)
+                .containsExactly("schedule:tick@" + T0.plusSeconds(1));
+        ScheduleInfo after = o.schedule("tick").orElseThrow();
+        assertThat(after.nextFireAt()).as("the dropped fire is not fired again").isEqualTo(T0.plusSeconds(3));
+        assertThat(after.lastFireAt()).as("the last fire that made a run").isEqualTo(T0.plusSeconds(1));
+        assertThat(o.fireDueSchedules()).isZero();
     }
 
     @Test
