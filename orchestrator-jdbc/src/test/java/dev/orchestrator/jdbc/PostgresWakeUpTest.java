@@ -128,6 +128,26 @@ class PostgresWakeUpTest {
     }
 
     @Test
+    void twoTriggersCloseTogetherAreEachFollowedByAWakeUp() throws Exception {
+        JdbcStore store = store(true);
+        try (Connection listen = DriverManager.getConnection(PostgresTestDatabase.URL)) {
+            try (Statement s = listen.createStatement()) {
+                s.execute("LISTEN \"" + schema + ".orc_wake\"");
+            }
+            WorkflowRow wf = store.saveWorkflow("one", "{}", Instant.now());
+            NewRun run = new NewRun(wf.versionId(), "manual", Map.of(), null, List.of(new NewStep("s", 1, List.of())));
+            for (int round = 0; round < 3; round++) {
+                store.createRun(run, Instant.now());
+                // Within the pacing window of the first, the second leaves its wake-up to a trailing
+                // one, sent after it returned (TriggerWakeUps); later, it carries its own. Either way two.
+                store.createRun(run, Instant.now());
+                assertThat(drain(listen, Duration.ofSeconds(1))).as("wake-ups for round %d's two runs", round)
+                        .isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
     void aHundredThousandTaskTriggerAndItsReleaseSendOneNotificationEach() throws Exception {
         JdbcStore store = store(true);
         try (Connection listen = DriverManager.getConnection(PostgresTestDatabase.URL)) {

@@ -389,6 +389,7 @@ public final class JdbcEngine implements Store {
     /** Closes the connection pool this store created; a given {@code DataSource} stays open. */
     @Override
     public void close() {
+        workflows.close();
         nodes.close();
         db.close();
         schedulerPool.close();

@@ -34,6 +34,10 @@ final class RunInsert {
     private final Stmt pgCreate;
     private final Stmt pgCreateKeyed;
     private final Stmt pgCreateOfLatest;
+    /** The three PostgreSQL statements without the wake-up, for a trigger that leaves it to a later one. */
+    private final Stmt pgCreateQuiet;
+    private final Stmt pgCreateKeyedQuiet;
+    private final Stmt pgCreateOfLatestQuiet;
     private final Stmt sqliteRun;
     private final Stmt sqliteRunOfLatest;
     private final Stmt sqliteRunKeyed;
@@ -74,11 +78,15 @@ final class RunInsert {
                 + " limit_id) select r.id, u.i, k.k, u.s, u.a, u.e, u.l from r, unnest(cast(? as int[]),"
                 + " cast(? as int[]), cast(? as text[]), cast(? as bigint[]), cast(? as text[]),"
                 + " cast(? as bigint[])) as u (i, c, s, a, e, l),"
-                + " generate_series(0, u.c - 1) as k (k) order by u.i, k.k)"
-                + " select r.id, pg_notify(?, '') from r";
-        this.pgCreate = new Stmt("with r as (" + insertRun + pgRest, 21);
-        this.pgCreateKeyed = new Stmt("with r as (" + insertRun + onConflict + pgRest, 21);
-        this.pgCreateOfLatest = checked("with r as (" + insertRunOfLatest + pgRest, 24);
+                + " generate_series(0, u.c - 1) as k (k) order by u.i, k.k)";
+        String notify = " select r.id, pg_notify(?, '') from r";
+        String quiet = " select r.id from r";
+        this.pgCreate = new Stmt("with r as (" + insertRun + pgRest + notify, 21);
+        this.pgCreateKeyed = new Stmt("with r as (" + insertRun + onConflict + pgRest + notify, 21);
+        this.pgCreateQuiet = new Stmt("with r as (" + insertRun + pgRest + quiet, 20);
+        this.pgCreateKeyedQuiet = new Stmt("with r as (" + insertRun + onConflict + pgRest + quiet, 20);
+        this.pgCreateOfLatest = checked("with r as (" + insertRunOfLatest + pgRest + notify, 24);
+        this.pgCreateOfLatestQuiet = checked("with r as (" + insertRunOfLatest + pgRest + quiet, 23);
         this.sqliteRun = new Stmt(insertRun + " returning id", 7);
         this.sqliteRunKeyed = new Stmt(insertRun + onConflict + " returning id", 7);
         this.sqliteRunOfLatest = checked(insertRunOfLatest + " returning id", 10);
@@ -100,7 +108,7 @@ final class RunInsert {
 
     /**
      * Writes {@code run} of {@code workflow}; on PostgreSQL also sends the wake-up on
-     * {@code channel} (when it commits). Returns the new run's id, or {@code null} if a run with
+     * {@code channel} (when it commits), unless {@code channel} is null. Returns the new run's id, or {@code null} if a run with
      * the same idempotency key exists, or, with {@code ofLatest}, if the run's version is no
      * longer the workflow's latest or the workflow is paused (nothing is written then).
      * {@code limitRows} holds each step's row in the limits table (null entries for unlimited
@@ -120,7 +128,7 @@ final class RunInsert {
         Rows rows = new Rows(run.steps(), now);
         Long[] id = {null};
         if (postgres) {
-            Object[] args = new Object[runValues.length + 14];
+            Object[] args = new Object[runValues.length + (channel != null ? 14 : 13)];
             System.arraycopy(runValues, 0, args, 0, runValues.length);
             int k = runValues.length;
             args[k++] = rows.stepIndex.toArray(Integer[]::new);
@@ -136,9 +144,14 @@ final class RunInsert {
             args[k++] = rows.readyAt.toArray(Long[]::new);
             args[k++] = rows.executor.toArray(String[]::new);
             args[k++] = limitRows != null ? limitRows : new Long[rows.stepIndex.size()];
-            args[k] = channel;
-            jdbc.query(c, ofLatest ? pgCreateOfLatest : keyed ? pgCreateKeyed : pgCreate, args,
-                    rs -> id[0] = rs.getLong(1));
+            Stmt statement;
+            if (channel != null) {
+                args[k] = channel;
+                statement = ofLatest ? pgCreateOfLatest : keyed ? pgCreateKeyed : pgCreate;
+            } else {
+                statement = ofLatest ? pgCreateOfLatestQuiet : keyed ? pgCreateKeyedQuiet : pgCreateQuiet;
+            }
+            jdbc.query(c, statement, args, rs -> id[0] = rs.getLong(1));
             return id[0];
         }
         jdbc.query(c, ofLatest ? sqliteRunOfLatest : keyed ? sqliteRunKeyed : sqliteRun, runValues,

@@ -66,6 +66,18 @@ final class WakeNotifier {
         return channel;
     }
 
+    /** Whether notifications are sent (PostgreSQL). */
+    boolean enabled() {
+        return enabled;
+    }
+
+    /** Sends that work is ready now, on {@code c} (at once in auto-commit). */
+    void readyNow(Connection c) throws SQLException {
+        if (enabled) {
+            send(c, "");
+        }
+    }
+
     /** Tasks became ready now in the transaction of {@code ctx}. */
     static void readyNow(DSLContext ctx) {
         ctx.data(KEY, Long.MIN_VALUE);

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 import static dev.orchestrator.jdbc.internal.Args.requireText;
 
@@ -30,6 +31,8 @@ final class WorkflowStore {
     private final ClaimQueries claims;
     private final ClaimStore claiming;
     private final WakeNotifier notifier;
+    /** Paces the wake-ups of one-statement triggers (PostgreSQL). */
+    private final TriggerWakeUps wakeUps;
 
     WorkflowStore(Database db, Database sched, WorkflowQueries workflows, RunCreator runCreator,
                   VersionNames versionNames, ClaimQueries claims, ClaimStore claiming, WakeNotifier notifier) {
@@ -41,6 +44,33 @@ final class WorkflowStore {
         this.claims = claims;
         this.claiming = claiming;
         this.notifier = notifier;
+        this.wakeUps = new TriggerWakeUps(() -> db.read("wakeUp", (ctx, c) -> {
+            notifier.readyNow(c);
+            return null;
+        }));
+    }
+
+    /** Stops the trailing wake-ups; a run written after this is found at the other nodes' next poll. */
+    void close() {
+        wakeUps.close();
+    }
+
+    /**
+     * Writes a one-statement run with {@code write}, given the channel to notify on or null: the
+     * notification goes with the insert, or follows it ({@link TriggerWakeUps}).
+     */
+    private <T> T paced(Function<String, T> write) {
+        if (!notifier.enabled()) {
+            return write.apply(notifier.channel());
+        }
+        boolean carry = wakeUps.carry(System.nanoTime());
+        try {
+            return write.apply(carry ? notifier.channel() : null);
+        } finally {
+            if (!carry) {
+                wakeUps.skipped(System.nanoTime());
+            }
+        }
     }
 
     WorkflowRow saveWorkflow(String name, String specJson, Instant now) {
@@ -103,8 +133,8 @@ final class WorkflowStore {
             }
             return Optional.of(createRun(run, now));
         }
-        CreatedRun created = db.writeOne("createRun",
-                (ctx, c) -> runCreator.createOfLatest(c, run, workflow, at, notifier.channel()));
+        CreatedRun created = paced(channel -> db.writeOne("createRun",
+                (ctx, c) -> runCreator.createOfLatest(c, run, workflow, at, channel)));
         if (created == null) {
             return Optional.empty();
         }
@@ -115,17 +145,17 @@ final class WorkflowStore {
     CreatedRun createRun(NewRun run, Instant now) {
         RunCreator.validate(run);
         long at = Millis.required(now, "now");
-        Work<CreatedRun> work = (ctx, c) -> {
-            CreatedRun r = runCreator.create(ctx, c, run, at, notifier.channel());
-            if (r.created() && run.limited()) {
-                WakeNotifier.limitsReady(ctx); // other nodes' claims look for limited work at once
-                notifier.flush(ctx, c);
-            }
-            return r;
-        };
         // Without an idempotency key or limits, a run is one statement on PostgreSQL: no transaction needed.
-        CreatedRun created = runCreator.isOneStatement(run) ? db.writeOne("createRun", work)
-                : db.write("createRun", work);
+        CreatedRun created = runCreator.isOneStatement(run)
+                ? paced(channel -> db.writeOne("createRun", (ctx, c) -> runCreator.create(ctx, c, run, at, channel)))
+                : db.write("createRun", (ctx, c) -> {
+                    CreatedRun r = runCreator.create(ctx, c, run, at, notifier.channel());
+                    if (r.created() && run.limited()) {
+                        WakeNotifier.limitsReady(ctx); // other nodes' claims look for limited work at once
+                        notifier.flush(ctx, c);
+                    }
+                    return r;
+                });
         if (created.created()) {
             claiming.workAdded(); // the next claim finds work: no look-ahead read before it
         }
