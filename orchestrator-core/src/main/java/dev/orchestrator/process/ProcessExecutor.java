@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,6 +66,8 @@ public final class ProcessExecutor implements Executor {
     private final Map<Process, Boolean> cancelled = new ConcurrentHashMap<>();
     private final Supervisor supervisor;
     private final LivenessWatch liveness = new LivenessWatch();
+    /** The check at the last renewal's lease end (see {@link #leaseRenewed}); guarded by this. */
+    private ScheduledFuture<?> leaseEndCheck;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "orchestrator-process-timer");
         t.setDaemon(true);
@@ -218,10 +221,38 @@ public final class ProcessExecutor implements Executor {
         timer.schedule(() -> ProcessGroups.signalAll(leaders, "KILL"), grace.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Passes the renewal to this executor's watchdog, which stops every task process if no renewal comes in time. */
+    /**
+     * Passes the renewal to this executor's watchdog, which stops every task process if no renewal
+     * comes in time. This JVM checks the same lease end too: if no renewal came by then, it kills
+     * the task process groups itself, so a live node cut off from its database does not depend on
+     * the watchdog alone (the watchdog covers a JVM that is killed or frozen).
+     */
     @Override
     public void leaseRenewed(Duration validFor) {
         supervisor.leaseRenewed(validFor);
+        synchronized (this) {
+            if (leaseEndCheck != null) {
+                leaseEndCheck.cancel(false);
+            }
+            try {
+                leaseEndCheck = timer.schedule(this::killIfLeaseRanOut, Math.max(1, validFor.toNanos()),
+                        TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                leaseEndCheck = null; // closed
+            }
+        }
+    }
+
+    /** At a renewal's lease end: if no later renewal came, kills every task process group. */
+    private void killIfLeaseRanOut() {
+        if (supervisor.leaseHolds()) {
+            return;
+        }
+        List<ProcessHandle> leaders = running.values().stream().filter(Process::isAlive).map(Process::toHandle).toList();
+        if (!leaders.isEmpty()) {
+            log.warn("the node's lease ran out unrenewed: killing the process groups of {} task(s)", leaders.size());
+            ProcessGroups.signalAll(leaders, "KILL");
+        }
     }
 
     /** Deletes the log folders of pruned runs. */

@@ -86,6 +86,34 @@ class ProcessGroupTest {
     }
 
     @Test
+    void tasksStopAtTheLeaseEndEvenWhenTheWatchdogIsGone() throws Exception {
+        ProcessExecutor ex = ProcessExecutor.builder().logDirectory(logs).tailBytes(4096).killGrace(Duration.ofMillis(500)).build();
+        try {
+            ex.leaseRenewed(Duration.ofSeconds(30));
+            List<Long> pids = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                ex.start(task(i, JobSpec.command("/bin/sleep", "30")), updates::add);
+                pids.add(Long.parseLong(next().executionName().substring(4)));
+            }
+            List<ProcessHandle> watchdogs = ProcessHandle.current().children()
+                    .filter(h -> h.info().commandLine().orElse("").contains("ProcessWatchdog")).toList();
+            assertThat(watchdogs).as("this executor's watchdog").hasSize(1);
+            watchdogs.getFirst().destroyForcibly(); // SIGKILL: it stops nothing
+            awaitCondition("the watchdog is gone", () -> !watchdogs.getFirst().isAlive());
+            assertThat(pids).allMatch(ProcessGroupTest::alive);
+
+            ex.leaseRenewed(Duration.ofSeconds(1)); // the watchdog cannot hear this one
+            long renewedAt = System.nanoTime();
+            awaitCondition("every task process stopped by the executor itself",
+                    () -> pids.stream().noneMatch(ProcessGroupTest::alive));
+            assertThat(System.nanoTime() - renewedAt).as("not before the lease ran out")
+                    .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(900));
+        } finally {
+            ex.close();
+        }
+    }
+
+    @Test
     void tasksOfANodeKilledWithSigkillStopWithinFiveSeconds() throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         String classPath = System.getProperty("jdk.module.path", "") + File.pathSeparator

@@ -227,7 +227,8 @@ final class ProcessRecords implements AutoCloseable {
                     worst = Math.max(worst, by);
                     if (examples.size() < 5) {
                         examples.add(next.key + " attempts " + prev.attempt + " and " + next.attempt + " overlap by "
-                                + (prev.aliveUntil() == Long.MAX_VALUE ? "(still alive)" : by / 1000 + " ms"));
+                                + (prev.aliveUntil() == Long.MAX_VALUE ? "(still alive)" : by / 1000 + " ms")
+                                + " [" + describe(prev) + "; " + describe(next) + "]");
                     }
                 } else if (next.start < prev.until()) {
                     undecided++;
@@ -239,6 +240,16 @@ final class ProcessRecords implements AutoCloseable {
                 + undecided + " started while the watcher had not yet seen the one before gone");
         assertThat(examples).as("tasks with two live attempts at once").isEmpty();
         return rerun;
+    }
+
+    /** One record's times (epoch milliseconds modulo 100 s, to read beside the logs) and pids. */
+    private static String describe(Rec r) {
+        java.util.function.LongFunction<String> t = micros -> micros == 0 ? "-"
+                : String.format("%.3f", (micros / 1000 % 100_000) / 1000.0);
+        synchronized (r.pids) {
+            return "a" + r.attempt + " start " + t.apply(r.start) + " end " + t.apply(r.end) + " seen alive "
+                    + t.apply(r.seenAlive) + " gone " + t.apply(r.goneAt) + " pids " + r.pids;
+        }
     }
 
     /**
