@@ -33,6 +33,8 @@ final class ExecutorRegistry implements AutoCloseable {
     private final Map<String, ExecutorProvider> providers = new TreeMap<>();
     private final Map<String, Map<String, String>> config;
     private final Map<String, Executor> created = new ConcurrentHashMap<>();
+    /** Called with each executor this registry creates, before it is used (the node passes its lease). */
+    private volatile java.util.function.Consumer<Executor> onCreate = e -> { };
     /** The store's own log directory, asked for only when a process executor is created. */
     private final Supplier<Optional<Path>> storeLogDirectory;
 
@@ -64,8 +66,23 @@ final class ExecutorRegistry implements AutoCloseable {
                         + (artifact != null ? "; add " + artifact + " to the class path" : "")
                         + "; or pass an instance to OrchestratorBuilder.executor(...)");
             }
-            return p.create(withStoreDefaults(t, config.getOrDefault(t, Map.of())));
+            Executor made = p.create(withStoreDefaults(t, config.getOrDefault(t, Map.of())));
+            try {
+                onCreate.accept(made);
+            } catch (RuntimeException ex) {
+                log.warn("executor {} threw when told of the node's lease: {}", t, ex.toString());
+            }
+            return made;
         });
+    }
+
+    /**
+     * Sets what is done with each executor created from now on, before its first use. The node
+     * tells it the lease it holds: an executor created between two renewals (on its first task)
+     * must not start work as if no lease applied.
+     */
+    void onCreate(java.util.function.Consumer<Executor> action) {
+        this.onCreate = action;
     }
 
     /**

@@ -57,6 +57,14 @@ final class LeaseKeeper {
         this.wakeLoop = wakeLoop;
         this.leaseTaken = leaseTaken;
         this.timeout = timeoutFor(config.nodeLease());
+        // An executor created between two renewals (on its first task) is told the lease at once:
+        // it missed the renewals so far, and must not start work as if no lease applied.
+        executors.onCreate(e -> {
+            Duration left = lease.remaining();
+            if (left != null) {
+                e.leaseRenewed(left);
+            }
+        });
     }
 
     /** A quarter of the lease, at least 250 ms and at most 10 s. */

@@ -79,6 +79,17 @@ final class NodeLease {
         return Duration.ofNanos(Math.max(0, validUntil - ticker.getAsLong()));
     }
 
+    /**
+     * How long the lease still holds from now (zero once it ran out), or null before the current
+     * identity's first renewal: what an executor created between two renewals is told at once.
+     */
+    synchronized Duration remaining() {
+        if (!renewed) {
+            return null;
+        }
+        return Duration.ofNanos(Math.max(0, validUntil - ticker.getAsLong()));
+    }
+
     /** Others declared {@code id} dead: its lease ends now (the loop then fences). */
     synchronized void revoke(String id) {
         if (id.equals(nodeId) && renewed) {

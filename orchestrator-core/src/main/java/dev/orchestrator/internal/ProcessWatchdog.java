@@ -63,7 +63,9 @@ public final class ProcessWatchdog {
             // Groups first, then the lease: a group added after a renewal is never taken for one
             // of the lapsed lease (the reader records the renewal before later groups).
             List<Long> groups = new ArrayList<>(GROUPS);
-            if (leased && System.nanoTime() - leaseEndNanos >= 0) {
+            if (leased && System.nanoTime() - leaseEndNanos >= 0 && !groups.isEmpty()) {
+                System.err.println("the lease ran out unrenewed: killing " + groups.size() + " process group(s) "
+                        + groups);
                 stop(groups, 0); // also groups added since it ran out; no grace: others may run them now
             }
             Thread.sleep(20);
@@ -71,7 +73,11 @@ public final class ProcessWatchdog {
         // The node is gone: its groups get the grace period, as far as the lease still allows.
         long leaseLeftMillis = leased ? Math.max(0, TimeUnit.NANOSECONDS.toMillis(leaseEndNanos - System.nanoTime()))
                 : graceMillis;
-        stop(new ArrayList<>(GROUPS), Math.min(graceMillis, leaseLeftMillis));
+        List<Long> left = new ArrayList<>(GROUPS);
+        if (!left.isEmpty()) {
+            System.err.println("the node is gone: stopping " + left.size() + " process group(s) " + left);
+        }
+        stop(left, Math.min(graceMillis, leaseLeftMillis));
         System.exit(0);
     }
 

@@ -141,7 +141,8 @@ final class Supervisor implements AutoCloseable {
             List<String> command = ProcessGroups.leaderCommand(List.of(java.toString(), "-Xmx16m", "-Xss512k",
                     "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-cp", classes.toString(),
                     ProcessWatchdog.class.getName(), Long.toString(grace.toMillis())));
-            watchdog = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            watchdog = new ProcessBuilder(command).start();
+            forwardErrors(watchdog);
             commands = new OutputStreamWriter(watchdog.getOutputStream(), StandardCharsets.US_ASCII);
             ready = awaitReady(watchdog);
             if (renewed) {
@@ -173,6 +174,21 @@ final class Supervisor implements AutoCloseable {
             f.completeExceptionally(new IOException("the watchdog ended before it was ready"));
         });
         return f;
+    }
+
+    /** Logs what the watchdog writes on its error stream: what it stopped, and signals that failed. */
+    private static void forwardErrors(Process p) {
+        Thread.ofPlatform().daemon(true).name("orchestrator-watchdog-log").start(() -> {
+            try (BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = err.readLine()) != null) {
+                    log.warn("process watchdog (pid {}): {}", p.pid(), line);
+                }
+            } catch (IOException e) {
+                // the watchdog is gone
+            }
+        });
     }
 
     private boolean send(String line) {

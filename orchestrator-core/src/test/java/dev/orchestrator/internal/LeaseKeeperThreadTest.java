@@ -7,15 +7,22 @@ import dev.orchestrator.StepSpec;
 import dev.orchestrator.TaskStatus;
 import dev.orchestrator.WorkflowSpec;
 import dev.orchestrator.spi.ClaimedTask;
+import dev.orchestrator.spi.Executor;
+import dev.orchestrator.spi.StatusUpdate;
+import dev.orchestrator.spi.TaskContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -35,15 +42,20 @@ class LeaseKeeperThreadTest {
 
     private final ScriptedStore store = new ScriptedStore();
     private Scheduler scheduler;
+    private ExecutorRegistry registry;
 
     private Scheduler scheduler() {
+        return scheduler(Map.of());
+    }
+
+    private Scheduler scheduler(Map<String, Map<String, String>> executorConfig) {
         store.saveWorkflow("wf", SpecCodec.toJson(WorkflowSpec.of("wf",
                 StepSpec.builder("s", "scripted").job(JobSpec.command("work")))), Instant.now());
         ScriptedExecutor executor = new ScriptedExecutor();
-        var config = new OrchestratorConfig(store, null, Map.of("scripted", executor), Map.of(), 4, 8,
+        var config = new OrchestratorConfig(store, null, Map.of("scripted", executor), executorConfig, 4, 8,
                 Duration.ofSeconds(1), Duration.ofSeconds(60), HEARTBEAT, LEASE, Duration.ofSeconds(1), Duration.ofSeconds(1), Clock.systemUTC(),
                 "node-a", getClass().getClassLoader(), new OrchestratorListener() { }, null);
-        var registry = new ExecutorRegistry(config.executors(), config.executorConfig(), config.classLoader(),
+        registry = new ExecutorRegistry(config.executors(), config.executorConfig(), config.classLoader(),
                 java.util.Optional::empty);
         return new Scheduler(config, store, registry, new SpecCache(store), new RunWaiters(),
                 Executors.newVirtualThreadPerTaskExecutor(), () -> 0.0, System::nanoTime);
@@ -116,6 +128,29 @@ class LeaseKeeperThreadTest {
         assertThat(scheduler.status(true).fenced()).isFalse();
         synchronized (store) {
             assertThat(store.heartbeatNodes.getLast()).isEqualTo("node-a~1");
+        }
+    }
+
+    @Test
+    void anExecutorCreatedBetweenRenewalsIsToldTheLeaseAndStopsItsTasksWhenItRunsOut(@TempDir Path logs)
+            throws Exception {
+        scheduler = scheduler(Map.of("process", Map.of("logDirectory", logs.toString())));
+        scheduler.start();
+        await("the lease held", Duration.ofSeconds(10), () -> scheduler.status(true).leaseHeld());
+        store.heartbeatsFail = true; // no renewal reaches an executor created from now on
+        Executor process = registry.get("process"); // created on a first task, as a node does
+        try {
+            BlockingQueue<StatusUpdate> updates = new LinkedBlockingQueue<>();
+            process.start(new TaskContext(1, 1, "wf", "step", 0, 0, 1, 1, Map.of(), JobSpec.command("/bin/sleep", "30"),
+                    null, null), updates::add);
+            StatusUpdate running = updates.poll(20, TimeUnit.SECONDS);
+            assertThat(running).as("started under the lease it was told").isNotNull();
+            assertThat(running.kind()).isEqualTo(StatusUpdate.Kind.RUNNING);
+            long pid = Long.parseLong(running.executionName().substring("pid:".length()));
+            await("the task process stopped once the lease ran out", Duration.ofSeconds(10),
+                    () -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+        } finally {
+            process.close();
         }
     }
 }
