@@ -76,7 +76,7 @@ final class NodeLease {
         }
         renewed = true;
         lastRenewalSentAt = sentAt;
-        return Duration.ofNanos(Math.max(0, validUntil - ticker.getAsLong()));
+        return left();
     }
 
     /**
@@ -84,9 +84,11 @@ final class NodeLease {
      * identity's first renewal: what an executor created between two renewals is told at once.
      */
     synchronized Duration remaining() {
-        if (!renewed) {
-            return null;
-        }
+        return renewed ? left() : null;
+    }
+
+    /** How long the lease holds from now; zero once it ran out. Holds this object's lock. */
+    private Duration left() {
         return Duration.ofNanos(Math.max(0, validUntil - ticker.getAsLong()));
     }
 

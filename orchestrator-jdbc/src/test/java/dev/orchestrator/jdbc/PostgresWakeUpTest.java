@@ -130,10 +130,7 @@ class PostgresWakeUpTest {
     @Test
     void twoTriggersCloseTogetherAreEachFollowedByAWakeUp() throws Exception {
         JdbcStore store = store(true);
-        try (Connection listen = DriverManager.getConnection(PostgresTestDatabase.URL)) {
-            try (Statement s = listen.createStatement()) {
-                s.execute("LISTEN \"" + schema + ".orc_wake\"");
-            }
+        try (Connection listen = listening()) {
             WorkflowRow wf = store.saveWorkflow("one", "{}", Instant.now());
             NewRun run = new NewRun(wf.versionId(), "manual", Map.of(), null, List.of(new NewStep("s", 1, List.of())));
             for (int round = 0; round < 3; round++) {
@@ -150,10 +147,7 @@ class PostgresWakeUpTest {
     @Test
     void aHundredThousandTaskTriggerAndItsReleaseSendOneNotificationEach() throws Exception {
         JdbcStore store = store(true);
-        try (Connection listen = DriverManager.getConnection(PostgresTestDatabase.URL)) {
-            try (Statement s = listen.createStatement()) {
-                s.execute("LISTEN \"" + schema + ".orc_wake\"");
-            }
+        try (Connection listen = listening()) {
             WorkflowRow wf = store.saveWorkflow("big", "{}", Instant.now());
             Instant now = Instant.now();
             store.createRun(new NewRun(wf.versionId(), "manual", Map.of(), null, List.of(
@@ -249,6 +243,15 @@ class PostgresWakeUpTest {
             }
             Thread.sleep(20); // polling a condition with a deadline
         }
+    }
+
+    /** A connection of its own that listens on this test's store's channel. */
+    private Connection listening() throws Exception {
+        Connection c = DriverManager.getConnection(PostgresTestDatabase.URL);
+        try (Statement s = c.createStatement()) {
+            s.execute("LISTEN \"" + schema + ".orc_wake\"");
+        }
+        return c;
     }
 
     /** Counts the notifications that arrive on {@code c} until none has come for {@code quiet}. */

@@ -208,16 +208,7 @@ final class ClaimQueries {
             return claimWhole(c, nodeId, types, rest, now);
         }
         if (rest > 0) {
-            Object[] args = new Object[5 + types.size()];
-            args[0] = nodeId;
-            args[1] = now;
-            args[2] = now;
-            args[3] = now;
-            for (int i = 0; i < types.size(); i++) {
-                args[4 + i] = types.get(i);
-            }
-            args[4 + types.size()] = rest;
-            jdbc.query(c, claimStatement(types), args, rs -> rows.add(new long[]{
+            jdbc.query(c, claimStatement(types), claimArgs(nodeId, types, rest, now), rs -> rows.add(new long[]{
                     rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getInt(4), rs.getInt(5), rs.getLong(6)}));
         }
         if (rows.isEmpty()) {
@@ -249,10 +240,9 @@ final class ClaimQueries {
         return claimed;
     }
 
-    /** PostgreSQL, no limited task claimed: {@link #wholeClaimStatement}, one statement for the whole claim. */
-    private List<ClaimedTask> claimWhole(Connection c, String nodeId, List<String> types, int limit, long now)
-            throws SQLException {
-        Object[] args = new Object[8 + types.size()];
+    /** The bind values of {@link #claimStatement}, then {@code more}. */
+    private static Object[] claimArgs(String nodeId, List<String> types, int limit, long now, Object... more) {
+        Object[] args = new Object[5 + types.size() + more.length];
         args[0] = nodeId;
         args[1] = now;
         args[2] = now;
@@ -260,11 +250,15 @@ final class ClaimQueries {
         for (int i = 0; i < types.size(); i++) {
             args[4 + i] = types.get(i);
         }
-        int k = 4 + types.size();
-        args[k++] = limit;
-        args[k++] = nodeId;
-        args[k++] = now;
-        args[k] = now;
+        args[4 + types.size()] = limit;
+        System.arraycopy(more, 0, args, 5 + types.size(), more.length);
+        return args;
+    }
+
+    /** PostgreSQL, no limited task claimed: {@link #wholeClaimStatement}, one statement for the whole claim. */
+    private List<ClaimedTask> claimWhole(Connection c, String nodeId, List<String> types, int limit, long now)
+            throws SQLException {
+        Object[] args = claimArgs(nodeId, types, limit, now, nodeId, now, now); // then the attempts' and runs'
         List<ClaimedTask> claimed = new ArrayList<>(Math.min(limit, 1024));
         Instant startedAt = Instant.ofEpochMilli(now);
         jdbc.query(c, wholeClaimStatement(types), args, rs -> claimed.add(new ClaimedTask(rs.getLong(1), rs.getLong(2),

@@ -34,9 +34,8 @@ final class RunInsert {
     private final Stmt pgCreate;
     private final Stmt pgCreateKeyed;
     private final Stmt pgCreateOfLatest;
-    /** The three PostgreSQL statements without the wake-up, for a trigger that leaves it to a later one. */
+    /** The one-statement PostgreSQL writes without the wake-up, for a trigger that leaves it to a later one. */
     private final Stmt pgCreateQuiet;
-    private final Stmt pgCreateKeyedQuiet;
     private final Stmt pgCreateOfLatestQuiet;
     private final Stmt sqliteRun;
     private final Stmt sqliteRunOfLatest;
@@ -84,12 +83,11 @@ final class RunInsert {
         this.pgCreate = new Stmt("with r as (" + insertRun + pgRest + notify, 21);
         this.pgCreateKeyed = new Stmt("with r as (" + insertRun + onConflict + pgRest + notify, 21);
         this.pgCreateQuiet = new Stmt("with r as (" + insertRun + pgRest + quiet, 20);
-        this.pgCreateKeyedQuiet = new Stmt("with r as (" + insertRun + onConflict + pgRest + quiet, 20);
-        this.pgCreateOfLatest = checked("with r as (" + insertRunOfLatest + pgRest + notify, 24);
-        this.pgCreateOfLatestQuiet = checked("with r as (" + insertRunOfLatest + pgRest + quiet, 23);
+        this.pgCreateOfLatest = Stmt.checked("with r as (" + insertRunOfLatest + pgRest + notify, 24);
+        this.pgCreateOfLatestQuiet = Stmt.checked("with r as (" + insertRunOfLatest + pgRest + quiet, 23);
         this.sqliteRun = new Stmt(insertRun + " returning id", 7);
         this.sqliteRunKeyed = new Stmt(insertRun + onConflict + " returning id", 7);
-        this.sqliteRunOfLatest = checked(insertRunOfLatest + " returning id", 10);
+        this.sqliteRunOfLatest = Stmt.checked(insertRunOfLatest + " returning id", 10);
         this.sqliteSteps = new Stmt("insert into " + steps
                 + " (run_id, step_index, name, task_count, deps_pending, status) values (?, ?, ?, ?, ?, ?)", 6);
         this.sqliteDeps = new Stmt("insert into " + deps + " (run_id, depends_on, step_index) values (?, ?, ?)", 3);
@@ -98,17 +96,9 @@ final class RunInsert {
                 + " select ?, ?, n, ?, ?, ?, ? from k", 7);
     }
 
-    private static Stmt checked(String sql, int parameters) {
-        long marks = sql.chars().filter(ch -> ch == '?').count();
-        if (marks != parameters) {
-            throw new IllegalStateException("statement takes " + marks + " bind values, expected " + parameters + ": " + sql);
-        }
-        return new Stmt(sql, parameters);
-    }
-
     /**
      * Writes {@code run} of {@code workflow}; on PostgreSQL also sends the wake-up on
-     * {@code channel} (when it commits), unless {@code channel} is null. Returns the new run's id, or {@code null} if a run with
+     * {@code channel} (when it commits), unless {@code channel} is null (never for a keyed run). Returns the new run's id, or {@code null} if a run with
      * the same idempotency key exists, or, with {@code ofLatest}, if the run's version is no
      * longer the workflow's latest or the workflow is paused (nothing is written then).
      * {@code limitRows} holds each step's row in the limits table (null entries for unlimited
@@ -117,8 +107,9 @@ final class RunInsert {
     Long insert(Jdbc jdbc, Connection c, NewRun run, String workflow, int taskCount, String params, long now,
                 String channel, Long[] limitRows, boolean ofLatest) throws SQLException {
         boolean keyed = run.idempotencyKey() != null;
-        if (ofLatest && keyed) {
-            throw new IllegalArgumentException("a run with an idempotency key is not written on a condition");
+        if (keyed && (ofLatest || channel == null)) {
+            throw new IllegalArgumentException("a run with an idempotency key is written with its wake-up and "
+                    + "without a condition");
         }
         Object[] runValues = ofLatest
                 ? new Object[]{run.workflowVersionId(), workflow, run.triggeredBy(), params, null, taskCount, now,
@@ -149,7 +140,7 @@ final class RunInsert {
                 args[k] = channel;
                 statement = ofLatest ? pgCreateOfLatest : keyed ? pgCreateKeyed : pgCreate;
             } else {
-                statement = ofLatest ? pgCreateOfLatestQuiet : keyed ? pgCreateKeyedQuiet : pgCreateQuiet;
+                statement = ofLatest ? pgCreateOfLatestQuiet : pgCreateQuiet;
             }
             jdbc.query(c, statement, args, rs -> id[0] = rs.getLong(1));
             return id[0];

@@ -14,7 +14,11 @@ record Stmt(String sql, int parameters) {
 
     /** Renders {@code query}; fails if it does not take exactly {@code parameters} bind values. */
     public static Stmt of(DSLContext renderer, Query query, int parameters) {
-        String sql = renderer.render(query);
+        return checked(renderer.render(query), parameters);
+    }
+
+    /** {@code sql} as written; fails if it does not take exactly {@code parameters} bind values. */
+    public static Stmt checked(String sql, int parameters) {
         long marks = sql.chars().filter(ch -> ch == '?').count();
         if (marks != parameters) {
             throw new IllegalStateException("statement takes " + marks + " bind values, expected " + parameters

@@ -72,7 +72,7 @@ final class WakeNotifier {
     }
 
     /** Sends that work is ready now, on {@code c} (at once in auto-commit). */
-    void readyNow(Connection c) throws SQLException {
+    void sendReadyNow(Connection c) throws SQLException {
         if (enabled) {
             send(c, "");
         }

@@ -45,7 +45,7 @@ final class WorkflowStore {
         this.claiming = claiming;
         this.notifier = notifier;
         this.wakeUps = new TriggerWakeUps(() -> db.read("wakeUp", (ctx, c) -> {
-            notifier.readyNow(c);
+            notifier.sendReadyNow(c);
             return null;
         }));
     }
